@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds every image the project uses, locally (no registry is needed). Docker's layer cache makes a
+# second run with nothing changed take seconds.
+#   images/build.sh [base|infra|runtimes|services|all]...   (default: all)
+# Services are built from their modules' target/quarkus-app: run the Maven package first (./playground does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+RUNTIMES=(python node java gcc)
+SERVICES=(gateway-service session-service executor-service terminal-service)
+
+build() { # tag context [dockerfile]
+  local tag=$1 ctx=$2 file=${3:-$2/Dockerfile} start=$SECONDS
+  if ! docker build -q -t "$tag" -f "$file" "$ctx" >/tmp/playground-build.log 2>&1; then
+    echo "image $tag failed to build:" >&2
+    cat /tmp/playground-build.log >&2
+    exit 1
+  fi
+  printf '  %-34s %3ss\n' "$tag" $((SECONDS - start))
+}
+
+base() {
+  images/base/make-base.sh
+  build playground/jre:21 images/jre
+  # Testcontainers (tests only) insists on this image at start-up.
+  if ! docker image inspect alpine:3.17 >/dev/null 2>&1 && ! timeout 30 docker pull -q alpine:3.17 >/dev/null 2>&1; then
+    build alpine:3.17 images/testcontainers-helper
+  fi
+}
+
+infra() {
+  build playground/postgres:17 images/postgres
+  local libs=images/kafka/target/libs
+  if [ ! -d "$libs" ] || [ images/kafka/pom.xml -nt "$libs" ]; then
+    rm -rf "$libs"
+    ./mvnw -q -B -f images/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/libs
+  fi
+  build playground/kafka:latest images/kafka
+}
+
+runtimes() {
+  for r in "${RUNTIMES[@]}"; do build "playground/runtime-$r:latest" "images/runtimes/$r"; done
+}
+
+services() {
+  for s in "${SERVICES[@]}"; do
+    [ -f "$s/target/quarkus-app/quarkus-run.jar" ] || { echo "$s is not packaged: run ./mvnw package first" >&2; exit 1; }
+    build "playground/$s:latest" "$s" images/service/Dockerfile
+  done
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(all)
+for t in "${targets[@]}"; do
+  case "$t" in
+    base) base ;;
+    infra) infra ;;
+    runtimes) runtimes ;;
+    services) services ;;
+    all) base; infra; runtimes; services ;;
+    *) echo "unknown target $t (base|infra|runtimes|services|all)" >&2; exit 2 ;;
+  esac
+done

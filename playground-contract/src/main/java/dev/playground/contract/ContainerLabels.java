@@ -1,0 +1,32 @@
+package dev.playground.contract;
+
+import java.util.Map;
+
+/** Labels every container and volume the system creates carries; nothing unlabelled is ever touched. */
+public final class ContainerLabels {
+    public static final String MANAGED = "playground.managed";
+    public static final String KIND = "playground.kind";
+    public static final String ID = "playground.id";
+    public static final String OWNER = "playground.owner";
+    /**
+     * The deployment that created the container (config {@code playground.instance}). Reapers and reconcilers
+     * touch only their own instance's containers, so a test run and the local stack can share one engine.
+     */
+    public static final String INSTANCE = "playground.instance";
+
+    public static final String KIND_EXECUTION = "execution";
+    public static final String KIND_SESSION = "session";
+
+    /** The labels of a new container or volume. */
+    public static Map<String, String> of(String instance, String kind, String id, String owner) {
+        return Map.of(MANAGED, "true", INSTANCE, instance, KIND, kind, ID, id, OWNER, owner);
+    }
+
+    /** Docker label filters (key=value) matching every container of one kind made by one instance. */
+    public static java.util.List<String> filter(String instance, String kind) {
+        return java.util.List.of(MANAGED + "=true", INSTANCE + "=" + instance, KIND + "=" + kind);
+    }
+
+    private ContainerLabels() {
+    }
+}

@@ -1,0 +1,7 @@
+package dev.playground.contract.session;
+
+import java.time.Instant;
+
+/** One event on {@code playground.session.events} (key = sessionId). */
+public record SessionEvent(String sessionId, String owner, SessionEventType type, Instant at) {
+}
