@@ -58,6 +58,18 @@ public record SandboxSpec(
         return new SandboxSpec(memoryBytes, nanoCpus, pidsLimit, fileSizeBytes, openFiles, next, binds, networkMode);
     }
 
+    /**
+     * Adds a size-limited tmpfs at {@code path} owned by {@code uid:gid}, mode 0700. Docker ignores {@code mode}
+     * on a tmpfs mounted over the image's WORKDIR (it comes up root-owned 0755), so ownership is how the
+     * sandbox user gets a writable work dir there.
+     */
+    public SandboxSpec withTmpfs(String path, long sizeBytes, boolean exec, int uid, int gid) {
+        Map<String, String> next = new LinkedHashMap<>(tmpfs);
+        next.put(path, "rw,nosuid,nodev," + (exec ? "exec," : "noexec,") + "size=" + sizeBytes + ",mode=0700,uid="
+                + uid + ",gid=" + gid);
+        return new SandboxSpec(memoryBytes, nanoCpus, pidsLimit, fileSizeBytes, openFiles, next, binds, networkMode);
+    }
+
     /** Adds a mount (a workspace volume, a read-only input). */
     public SandboxSpec withBind(Bind bind) {
         List<Bind> next = new ArrayList<>(binds);
