@@ -1,0 +1,64 @@
+package dev.playground.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What an operator sees on the Docker host: containers and volumes by label, and the stack's own containers
+ * to kill and restart in fault scenarios. Never used to drive the product, only to observe and break it.
+ */
+final class Host {
+    /** The compose stack's instance label (docker-compose.yml PLAYGROUND_INSTANCE). */
+    static final String INSTANCE = "compose";
+
+    static String docker(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "docker";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError(Arrays.toString(cmd) + " failed: " + out);
+            }
+            return out.trim();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> lines(String out) {
+        return out.isBlank() ? List.of() : List.of(out.split("\n"));
+    }
+
+    /** Containers (running or not) of this stack carrying the label {@code key=value}. */
+    static List<String> containers(String key, String value) {
+        return lines(docker("ps", "-aq", "--filter", "label=playground.instance=" + INSTANCE,
+                "--filter", "label=" + key + "=" + value));
+    }
+
+    static List<String> runningContainers(String key, String value) {
+        return lines(docker("ps", "-q", "--filter", "label=playground.instance=" + INSTANCE,
+                "--filter", "label=" + key + "=" + value));
+    }
+
+    static List<String> volumes(String key, String value) {
+        return lines(docker("volume", "ls", "-q", "--filter", "label=" + key + "=" + value));
+    }
+
+    /** The container of a compose service, e.g. "executor-service". */
+    static String stackContainer(String service) {
+        String id = docker("ps", "-aq", "--filter", "label=com.docker.compose.service=" + service,
+                "--filter", "label=com.docker.compose.project=playground");
+        if (id.isBlank()) {
+            throw new AssertionError("no container for " + service + ": is the stack up?");
+        }
+        return id.split("\n")[0];
+    }
+}
