@@ -1,0 +1,78 @@
+package dev.playground.gateway.health;
+
+import dev.playground.gateway.config.GatewayConfig;
+import dev.playground.gateway.proxy.Downstreams;
+import dev.playground.gateway.routing.Downstream;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/health}: each service's readiness ({@code /q/health/ready}) and its circuit breaker, asked in
+ * parallel; 200 when every service is UP, 503 otherwise. It goes around the breakers on purpose: it is how an
+ * operator sees whether a service is back.
+ */
+@ApplicationScoped
+public class AggregatedHealth {
+
+    private final Downstreams downstreams;
+    private final GatewayConfig config;
+
+    public AggregatedHealth(Downstreams downstreams, GatewayConfig config) {
+        this.downstreams = downstreams;
+        this.config = config;
+    }
+
+    public void handle(RoutingContext rc) {
+        List<Future<JsonObject>> checks = new ArrayList<>();
+        for (Downstream service : Downstream.values()) {
+            checks.add(check(service));
+        }
+        Future.join(checks).onComplete(ignored -> {
+            JsonObject services = new JsonObject();
+            boolean allUp = true;
+            for (int i = 0; i < checks.size(); i++) {
+                JsonObject state = checks.get(i).result();
+                services.put(Downstream.values()[i].serviceName(), state);
+                allUp &= "UP".equals(state.getString("status"));
+            }
+            rc.response().setStatusCode(allUp ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(new JsonObject().put("status", allUp ? "UP" : "DOWN").put("services", services).encode());
+        });
+    }
+
+    private Future<JsonObject> check(Downstream service) {
+        Downstreams.Endpoint endpoint = downstreams.endpoint(service);
+        String breaker = endpoint.breakerState().get().name();
+        URI base = URI.create(endpoint.baseUrl());
+        return downstreams.webClient()
+                .get(endpoint.address().port(), endpoint.address().host(), base.getRawPath() + "/q/health/ready")
+                .timeout(config.services().healthTimeout().toMillis())
+                .send()
+                .map(response -> {
+                    JsonObject state = new JsonObject()
+                            .put("status", response.statusCode() == 200 ? "UP" : "DOWN")
+                            .put("httpStatus", response.statusCode())
+                            .put("circuitBreaker", breaker);
+                    try {
+                        JsonObject body = response.bodyAsJsonObject();
+                        if (body != null && body.getJsonArray("checks") != null) {
+                            state.put("checks", body.getJsonArray("checks"));
+                        }
+                    } catch (RuntimeException notJson) {
+                        // A readiness answer without a JSON body still tells UP or DOWN by its status.
+                    }
+                    return state;
+                })
+                .otherwise(failure -> new JsonObject()
+                        .put("status", "DOWN")
+                        .put("error", "unreachable: " + failure.getMessage())
+                        .put("circuitBreaker", breaker));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.playground.gateway.problem;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An RFC 9457 problem the gateway answers with itself. Every error the gateway produces goes through
+ * {@link #send(RoutingContext)}, so all of them look alike: stable {@code type}/{@code title}, the status,
+ * an actionable {@code detail}, and the request id.
+ */
+public final class Problem {
+
+    /** Media type of every gateway error body. */
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_BASE = "https://playground.dev/problems/";
+
+    private final int status;
+    private final String slug;
+    private final String title;
+    private final String detail;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, Object> extensions = new LinkedHashMap<>();
+
+    private Problem(int status, String slug, String title, String detail) {
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.detail = detail;
+    }
+
+    /** A problem with a stable type slug (the type URI is derived from it) and a human title and detail. */
+    public static Problem of(int status, String slug, String title, String detail) {
+        return new Problem(status, slug, title, detail);
+    }
+
+    /** Adds a response header (Retry-After, Allow, WWW-Authenticate...). */
+    public Problem header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** Adds an extension member to the JSON body. */
+    public Problem with(String name, Object value) {
+        extensions.put(name, value);
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The response headers this problem asks for. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The JSON body, with {@code instance} set to the request path and the request id added. */
+    public JsonObject body(String instance, String requestId) {
+        JsonObject json = new JsonObject()
+                .put("type", TYPE_BASE + slug)
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail);
+        if (instance != null) {
+            json.put("instance", instance);
+        }
+        if (requestId != null) {
+            json.put("requestId", requestId);
+        }
+        extensions.forEach(json::put);
+        return json;
+    }
+
+    /** Writes this problem as the response, unless a response has already started. */
+    public void send(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten() || response.ended()) {
+            return;
+        }
+        response.setStatusCode(status);
+        headers.forEach(response::putHeader);
+        response.putHeader("Content-Type", MEDIA_TYPE);
+        String requestId = ctx.get(RequestIds.CONTEXT_KEY);
+        response.end(body(ctx.request().path(), requestId).encode());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.playground.gateway.proxy;
+
+import dev.playground.contract.Principal;
+import dev.playground.gateway.problem.Problem;
+import io.smallrye.faulttolerance.api.Guard;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyOptions;
+import io.vertx.httpproxy.ProxyResponse;
+import jakarta.enterprise.util.TypeLiteral;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Forwards one plain HTTP request with vertx-http-proxy: bodies stream both ways, hop-by-hop headers are dropped,
+ * the path stays as it is unless a rewrite is given. The call runs under the target's circuit breaker, and what
+ * goes wrong on the way becomes problem+json.
+ */
+public final class HttpForwarding {
+
+    private static final Logger LOG = Logger.getLogger(HttpForwarding.class);
+    private static final TypeLiteral<CompletionStage<ProxyResponse>> RESPONSE_STAGE = new TypeLiteral<>() {
+    };
+
+    private HttpForwarding() {
+    }
+
+    /**
+     * @param guard the target's circuit breaker, or null for targets that must not trip one (previews)
+     * @param what the target as a person would name it, for error details
+     * @param rewrittenUri the URI to send instead of the incoming one, or null to keep it
+     */
+    public static void forward(HttpServerRequest request, HttpClient client, SocketAddress target, long idleTimeoutMs,
+            Guard guard, String what, long retryAfterSeconds, String rewrittenUri) {
+        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
+                .originRequestProvider((req, c) -> c.request(new RequestOptions()
+                        .setServer(target)
+                        .setIdleTimeout(idleTimeoutMs)));
+        proxy.addInterceptor(new ProxyInterceptor() {
+            @Override
+            public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+                if (rewrittenUri != null) {
+                    context.request().setURI(rewrittenUri);
+                }
+                return guarded(context, guard, what, retryAfterSeconds);
+            }
+        });
+        proxy.handle(request);
+    }
+
+    private static Future<ProxyResponse> guarded(ProxyContext context, Guard guard, String what, long retryAfterSeconds) {
+        Supplier<CompletionStage<ProxyResponse>> call = () -> context.sendRequest()
+                .compose(response -> DownstreamFailure.isFailureStatus(response.getStatusCode())
+                        ? Future.<ProxyResponse>failedFuture(new DownstreamFailure(response.getStatusCode(), response))
+                        : Future.succeededFuture(response))
+                .toCompletionStage();
+        CompletionStage<ProxyResponse> outcome;
+        try {
+            outcome = guard == null ? call.get() : guard.get(call, RESPONSE_STAGE);
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedStage(e);
+        }
+        return Future.fromCompletionStage(outcome).recover(failure -> {
+            Throwable cause = UpstreamErrors.unwrap(failure);
+            if (cause instanceof DownstreamFailure answered) {
+                // The service spoke for itself (its own problem+json); pass that through.
+                return Future.succeededFuture((ProxyResponse) answered.answer());
+            }
+            HttpServerRequest incoming = context.request().proxiedRequest();
+            String requestId = incoming.getHeader(Principal.REQUEST_ID_HEADER);
+            LOG.warnf("request %s %s %s: %s not reached: %s", requestId, incoming.method(), incoming.path(), what, cause);
+            Problem problem = UpstreamErrors.problemFor(cause, what, retryAfterSeconds);
+            ProxyResponse response = context.request().release().response()
+                    .setStatusCode(problem.status());
+            response.headers().clear();
+            problem.headers().forEach(response::putHeader);
+            Buffer body = Buffer.buffer(problem.body(incoming.path(), requestId).encode());
+            response.putHeader("Content-Type", Problem.MEDIA_TYPE);
+            response.putHeader("Content-Length", Integer.toString(body.length()));
+            response.setBody(Body.body(body));
+            return Future.succeededFuture(response);
+        });
+    }
+}
