@@ -3,10 +3,10 @@ package dev.playground.e2e;
 import java.util.Map;
 
 /** Hello world in every language the runtimes may offer, keyed by the runtime's language name. */
-final class HelloWorlds {
-    static final String EXPECTED = "Hello, World!";
+public final class HelloWorlds {
+    public static final String EXPECTED = "Hello, World!";
 
-    static final Map<String, String> CODE = Map.ofEntries(
+    public static final Map<String, String> CODE = Map.ofEntries(
             Map.entry("python", "print('Hello, World!')"),
             Map.entry("javascript", "console.log('Hello, World!');"),
             Map.entry("typescript", "const greeting: string = 'Hello, World!';\nconsole.log(greeting);"),

@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
  * What an operator sees on the Docker host: containers and volumes by label, and the stack's own containers
  * to kill and restart in fault scenarios. Never used to drive the product, only to observe and break it.
  */
-final class Host {
+public final class Host {
     /** The compose stack's instance label (docker-compose.yml PLAYGROUND_INSTANCE). */
     static final String INSTANCE = "compose";
 
-    static String docker(String... args) {
+    public static String docker(String... args) {
         String[] cmd = new String[args.length + 1];
         cmd[0] = "docker";
         System.arraycopy(args, 0, cmd, 1, args.length);
@@ -53,7 +53,7 @@ final class Host {
     }
 
     /** The container of a compose service, e.g. "executor-service". */
-    static String stackContainer(String service) {
+    public static String stackContainer(String service) {
         String id = docker("ps", "-aq", "--filter", "label=com.docker.compose.service=" + service,
                 "--filter", "label=com.docker.compose.project=playground");
         if (id.isBlank()) {

@@ -1,0 +1,237 @@
+package dev.playground.e2e.bench;
+
+import static dev.playground.e2e.Gateway.obj;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playground.e2e.Gateway;
+import dev.playground.e2e.HelloWorlds;
+import dev.playground.e2e.Host;
+import dev.playground.e2e.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The system's benchmark, through the gateway of the running stack (./playground bench): hello-world latency per
+ * language next to raw `docker run --rm` of the same image in the same run, throughput at concurrency 1/4/16,
+ * session create latency, terminal keystroke echo latency, and each service's memory at rest and under load.
+ * Writes a markdown report (argument 1, default docs/BENCHMARKS.md).
+ */
+public final class Benchmark {
+
+    static final int SAMPLES = Integer.getInteger("bench.samples", 30);
+    static final Map<String, String> IMAGE = Map.of("python", "playground/runtime-python:latest",
+            "javascript", "playground/runtime-node:latest", "typescript", "playground/runtime-node:latest",
+            "java", "playground/runtime-java:latest", "c", "playground/runtime-gcc:latest", "cpp", "playground/runtime-gcc:latest");
+    /** The same work in one plain container: what a hand-rolled `docker run` playground would do. */
+    static final Map<String, String> RAW = Map.of(
+            "python", "python3 -c \"print('Hello, World!')\"",
+            "javascript", "node -e \"console.log('Hello, World!')\"",
+            "c", "printf '#include <stdio.h>\\nint main(void){puts(\"Hello, World!\");return 0;}' > /tmp/m.c && gcc -o /tmp/m /tmp/m.c && /tmp/m",
+            "cpp", "printf '#include <iostream>\\nint main(){std::cout<<\"Hello, World!\"<<std::endl;}' > /tmp/m.cpp && g++ -o /tmp/m /tmp/m.cpp && /tmp/m",
+            "java", "mkdir -p /tmp/j && printf 'public class Main{public static void main(String[] a){System.out.println(\"Hello, World!\");}}' > /tmp/j/Main.java && javac -d /tmp/j /tmp/j/Main.java && java -cp /tmp/j Main");
+    static final List<String> SERVICES = List.of("gateway-service", "executor-service", "session-service", "terminal-service",
+            "kafka", "postgres");
+
+    final Gateway gw = Gateway.as(System.getProperty("bench.principal", "dev"));
+    final StringBuilder report = new StringBuilder();
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/BENCHMARKS.md");
+        new Benchmark().run(out);
+    }
+
+    void run(Path out) throws Exception {
+        line("# Benchmarks");
+        line("");
+        line("Measured by `./playground bench` on " + Instant.now().toString().substring(0, 10)
+                + " through the gateway of the local stack (" + Runtime.getRuntime().availableProcessors()
+                + " cores); " + SAMPLES + " samples per figure after 3 warm-up runs. p99 of " + SAMPLES
+                + " samples is close to the maximum.");
+        line("");
+        Map<String, String> atRest = memory();
+        latencyPerLanguage();
+        Map<String, String> underLoad = throughput();
+        sessionCreate();
+        terminalEcho();
+        line("## Memory (RSS as `docker stats` reports it)");
+        line("");
+        line("| container | at rest | under load (concurrency 16) |");
+        line("|---|---|---|");
+        for (String s : SERVICES) {
+            line("| " + s + " | " + atRest.get(s) + " | " + underLoad.getOrDefault(s, "?") + " |");
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report.toString());
+        System.out.println(report);
+        System.out.println("written to " + out);
+    }
+
+    void latencyPerLanguage() throws Exception {
+        line("## Hello-world latency (sync run, wait=true), next to raw `docker run --rm` of the same image");
+        line("");
+        line("| language | through the gateway p50 / p99 (ms) | raw docker run p50 / p99 (ms) | ratio of p50 |");
+        line("|---|---|---|---|");
+        for (JsonNode rt : gw.get("/api/v1/runtimes").json()) {
+            String lang = rt.get("language").asText();
+            String code = HelloWorlds.CODE.get(lang);
+            if (code == null) {
+                continue;
+            }
+            long[] through = sample(() -> {
+                JsonNode r = gw.run(obj("language", lang, "code", code));
+                if (!"OK".equals(r.path("verdict").asText())) {
+                    throw new IllegalStateException(lang + ": " + r);
+                }
+            });
+            String raw = RAW.get(lang);
+            String rawCell = "n/a";
+            String ratio = "n/a";
+            if (raw != null) {
+                long[] direct = sample(() -> Host.docker("run", "--rm", "--network", "none", "--user", "1000",
+                        IMAGE.get(lang), "sh", "-c", raw));
+                rawCell = pct(direct, 50) + " / " + pct(direct, 99);
+                ratio = String.format("%.2fx", (double) pct(through, 50) / pct(direct, 50));
+            }
+            line("| " + lang + " | " + pct(through, 50) + " / " + pct(through, 99) + " | " + rawCell + " | " + ratio + " |");
+        }
+        line("");
+    }
+
+    Map<String, String> throughput() throws Exception {
+        line("## Throughput (python hello world, sync runs)");
+        line("");
+        line("| concurrency | runs/s | p50 latency (ms) |");
+        line("|---|---|---|");
+        Map<String, String> underLoad = new LinkedHashMap<>();
+        for (int c : new int[] {1, 4, 16}) {
+            int total = Math.max(20, c * 6);
+            ExecutorService pool = Executors.newFixedThreadPool(c);
+            List<Future<Long>> futures = new ArrayList<>();
+            AtomicBoolean sampled = new AtomicBoolean(c != 16);
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                futures.add(pool.submit(() -> {
+                    long t = System.nanoTime();
+                    JsonNode r = gw.run(obj("language", "python", "code", HelloWorlds.CODE.get("python")));
+                    if (!"OK".equals(r.path("verdict").asText())) {
+                        throw new IllegalStateException(r.toString());
+                    }
+                    return (System.nanoTime() - t) / 1_000_000;
+                }));
+            }
+            if (!sampled.get()) {
+                Thread.sleep(3000);
+                underLoad.putAll(memory());
+            }
+            long[] lat = new long[total];
+            for (int i = 0; i < total; i++) {
+                lat[i] = futures.get(i).get(5, TimeUnit.MINUTES);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            pool.shutdown();
+            Arrays.sort(lat);
+            line("| " + c + " | " + String.format("%.1f", total / secs) + " | " + pct(lat, 50) + " |");
+        }
+        line("");
+        return underLoad;
+    }
+
+    void sessionCreate() throws Exception {
+        line("## Session create latency (POST until RUNNING, python template)");
+        line("");
+        List<String> ids = new ArrayList<>();
+        long[] lat = sample(() -> {
+            JsonNode s = gw.createSession(obj("template", "python"));
+            String id = s.get("id").asText();
+            ids.add(id);
+            while (!"RUNNING".equals(s.path("state").asText())) {
+                Thread.sleep(20);
+                s = gw.get("/api/v1/sessions/" + id).json();
+            }
+        }, Math.min(SAMPLES, 15));
+        ids.forEach(id -> gw.delete("/api/v1/sessions/" + id));
+        line("p50 " + pct(lat, 50) + " ms, p99 " + pct(lat, 99) + " ms (" + lat.length + " sessions).");
+        line("");
+    }
+
+    void terminalEcho() throws Exception {
+        line("## Terminal keystroke echo (one byte in, its echo out, through gateway and terminal service)");
+        line("");
+        JsonNode s = gw.createSession(obj("template", "python"));
+        String id = s.get("id").asText();
+        while (!"RUNNING".equals(gw.get("/api/v1/sessions/" + id).json().path("state").asText())) {
+            Thread.sleep(100);
+        }
+        try (Socket term = gw.websocket("/api/v1/sessions/" + id + "/terminal?cols=80&rows=24")) {
+            term.sendBytes("stty -echoctl; PS1='$ '\n".getBytes(StandardCharsets.UTF_8));
+            term.readUntil(t -> t.contains("$ "), Duration.ofSeconds(10));
+            Thread.sleep(300);
+            long[] lat = new long[200];
+            for (int i = 0; i < lat.length; i++) {
+                char ch = (char) ('a' + (i % 26));
+                long t = System.nanoTime();
+                term.sendBytes(new byte[] {(byte) ch});
+                term.readUntil(x -> x.indexOf(ch) >= 0, Duration.ofSeconds(5));
+                lat[i] = (System.nanoTime() - t) / 1000;
+            }
+            Arrays.sort(lat);
+            line(String.format("p50 %.2f ms, p99 %.2f ms (%d keystrokes).", pct(lat, 50) / 1000.0, pct(lat, 99) / 1000.0, lat.length));
+        } finally {
+            gw.delete("/api/v1/sessions/" + id);
+        }
+        line("");
+    }
+
+    Map<String, String> memory() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String s : SERVICES) {
+            String c = Host.stackContainer(s);
+            m.put(s, Host.docker("stats", "--no-stream", "--format", "{{.MemUsage}}", c).split(" / ")[0]);
+        }
+        return m;
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    long[] sample(Action a) throws Exception {
+        return sample(a, SAMPLES);
+    }
+
+    long[] sample(Action a, int n) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            a.run();
+        }
+        long[] ms = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            a.run();
+            ms[i] = (System.nanoTime() - t) / 1_000_000;
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+
+    static long pct(long[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    void line(String s) {
+        report.append(s).append('\n');
+    }
+}
