@@ -1,0 +1,144 @@
+package dev.playground.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+/** Everything an operator can tune about running code. Env override: PLAYGROUND_EXECUTOR_..., e.g. PLAYGROUND_EXECUTOR_MAX_PARALLEL. */
+@ConfigMapping(prefix = "playground.executor")
+public interface ExecutorConfig {
+
+    /** This deployment's name, written on every sandbox as label playground.instance; the reaper acts only on it. */
+    @WithDefault("${playground.instance:compose}")
+    String instance();
+
+    /** Runs executing at once; each holds one sandbox container. */
+    @WithDefault("4")
+    int maxParallel();
+
+    /** Runs waiting for a free slot; past this a request gets 503 with Retry-After. */
+    @WithDefault("32")
+    int queueCapacity();
+
+    /** Seconds a rejected client is told to wait (Retry-After). */
+    @WithDefault("2")
+    int retryAfterSeconds();
+
+    /** Finished executions kept in memory for GET /executions/{id} (oldest dropped first). */
+    @WithDefault("1000")
+    int recentCapacity();
+
+    /** How often the reaper removes this instance's execution containers that no running execution owns. */
+    @WithDefault("60s")
+    Duration reaperInterval();
+
+    /** Largest total size of a request's files (and code), in bytes, decoded. */
+    @WithDefault("1048576")
+    long maxSourceBytes();
+
+    /** Largest up-front stdin, in bytes. */
+    @WithDefault("1048576")
+    long maxStdinBytes();
+
+    /** Most files in one request. */
+    @WithDefault("64")
+    int maxFiles();
+
+    /** Size of the sandbox's tmpfs work dir (/workspace) and of its /tmp, each, in MB. */
+    @WithDefault("64")
+    int workspaceMb();
+
+    /** Largest file a program may write (RLIMIT_FSIZE), in MB. */
+    @WithDefault("32")
+    int fileSizeMb();
+
+    /** Open files per process (RLIMIT_NOFILE). */
+    @WithDefault("256")
+    int openFiles();
+
+    /** CPUs a sandbox may use (CPU quota). */
+    @WithDefault("1.0")
+    double cpus();
+
+    /** Runtime image per language family (python, node, java, gcc). */
+    @WithDefault("playground/runtime-{family}:latest")
+    String imagePattern();
+
+    /** Per-family image overrides, e.g. playground.executor.images.python=registry/python:3.13. */
+    Map<String, String> images();
+
+    /** Limits of the run step. */
+    StepLimits run();
+
+    /** Limits of the compile step. */
+    CompileLimits compile();
+
+    interface StepLimits {
+        /** Default wall-clock limit, ms. */
+        @WithDefault("10000")
+        long wallTimeMs();
+
+        /** Largest wall-clock limit a request may ask for, ms. */
+        @WithDefault("60000")
+        long maxWallTimeMs();
+
+        /** Default CPU-time limit, ms. */
+        @WithDefault("5000")
+        long cpuTimeMs();
+
+        /** Largest CPU-time limit a request may ask for, ms. */
+        @WithDefault("30000")
+        long maxCpuTimeMs();
+
+        /** Default memory limit (memory = memory+swap), MB. */
+        @WithDefault("256")
+        int memoryMb();
+
+        /** Largest memory limit a request may ask for, MB. */
+        @WithDefault("1024")
+        int maxMemoryMb();
+
+        /** Default process/thread limit. */
+        @WithDefault("64")
+        int pids();
+
+        /** Largest process/thread limit a request may ask for. */
+        @WithDefault("256")
+        int maxPids();
+
+        /** Default output limit per stream (stdout and stderr each), bytes. */
+        @WithDefault("1048576")
+        long outputBytes();
+
+        /** Largest output limit per stream a request may ask for, bytes. */
+        @WithDefault("8388608")
+        long maxOutputBytes();
+    }
+
+    interface CompileLimits {
+        /** Default wall-clock limit of the compile step, ms. */
+        @WithDefault("20000")
+        long wallTimeMs();
+
+        /** Largest wall-clock limit of the compile step, ms. */
+        @WithDefault("60000")
+        long maxWallTimeMs();
+
+        /** Default CPU-time limit of the compile step, ms. */
+        @WithDefault("15000")
+        long cpuTimeMs();
+
+        /** Largest CPU-time limit of the compile step, ms. */
+        @WithDefault("60000")
+        long maxCpuTimeMs();
+
+        /** Default memory of the compile step, MB (the sandbox is resized to the run's limit before the run). */
+        @WithDefault("512")
+        int memoryMb();
+
+        /** Largest memory of the compile step, MB. */
+        @WithDefault("1024")
+        int maxMemoryMb();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.playground.executor.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.playground.contract.Topics;
+import dev.playground.contract.execution.ExecutionEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes execution events keyed by execution id. One idempotent producer keeps each execution's events in
+ * the order they were sent, which (with the seq the execution hands out under its lock) keeps seq gap-free
+ * and ordered on the topic. A plain producer rather than an Emitter: send() applies back-pressure instead of
+ * overflowing a buffer when a program floods output.
+ */
+@ApplicationScoped
+public class ExecutionEventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionEventPublisher.class);
+
+    private final KafkaProducer<String, String> producer;
+    private final ObjectMapper json;
+
+    ExecutionEventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, ObjectMapper json) {
+        this.json = json;
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "executor-events");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    public void publish(ExecutionEvent event) {
+        String value;
+        try {
+            value = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, event.executionId(), value), (meta, error) -> {
+            if (error != null) {
+                LOG.errorf("execution %s: event %d (%s) not published: %s", event.executionId(), event.seq(),
+                        event.type(), error.getMessage());
+            }
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.playground.executor.service;
+
+import dev.playground.executor.config.ExecutorConfig;
+import dev.playground.executor.runtime.Runtime;
+import dev.playground.executor.runtime.RuntimeCatalog;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns a request into a plan, or refuses it with a problem a person can act on. Nothing runs before this passes. */
+@ApplicationScoped
+public class ExecutionPlanner {
+
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.+\\-]+(/[A-Za-z0-9_.+\\-]+)*");
+    private static final Pattern JAVA_PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+(\\w+)");
+
+    private final RuntimeCatalog catalog;
+    private final ExecutorConfig config;
+
+    ExecutionPlanner(RuntimeCatalog catalog, ExecutorConfig config) {
+        this.catalog = catalog;
+        this.config = config;
+    }
+
+    public ExecutionPlan plan(ExecutionRequest req) {
+        if (req == null) {
+            throw ProblemException.invalid("The body must be a JSON object with language and code (or files).");
+        }
+        Runtime runtime = catalog.find(req.language()).orElseThrow(() -> ProblemException.invalid(
+                "Unknown language '" + req.language() + "'. GET /api/v1/runtimes lists the languages and their aliases."));
+        if (req.version() != null && !req.version().isBlank() && !runtime.version().startsWith(req.version())) {
+            throw ProblemException.invalid("Version " + req.version() + " of " + runtime.language()
+                    + " is not available; this server has " + runtime.version() + ".");
+        }
+        List<ExecutionPlan.PlannedFile> files = files(req, runtime);
+        List<String> args = req.args() == null ? List.of() : req.args();
+        for (String a : args) {
+            if (a == null || a.indexOf('\0') >= 0) {
+                throw ProblemException.invalid("args must be strings without NUL characters.");
+            }
+        }
+        byte[] stdin = req.stdin() == null ? new byte[0] : req.stdin().getBytes(StandardCharsets.UTF_8);
+        if (stdin.length > config.maxStdinBytes()) {
+            throw new ProblemException(413, "request-too-large", "Request too large",
+                    "stdin is " + stdin.length + " bytes; the most this server takes is " + config.maxStdinBytes() + ".");
+        }
+        boolean interactive = Boolean.TRUE.equals(req.interactive());
+
+        var run = config.run();
+        var lim = req.limits() == null ? new ExecutionRequest.Limits(null, null, null, null, null) : req.limits();
+        long wall = bounded("limits.wallTimeMs", lim.wallTimeMs(), run.wallTimeMs(), 1, run.maxWallTimeMs());
+        long cpu = bounded("limits.cpuTimeMs", lim.cpuTimeMs(), run.cpuTimeMs(), 1, run.maxCpuTimeMs());
+        int mem = (int) bounded("limits.memoryMb", toLong(lim.memoryMb()), run.memoryMb(), 16, run.maxMemoryMb());
+        int pids = (int) bounded("limits.pids", toLong(lim.pids()), run.pids(), 4, run.maxPids());
+        long out = bounded("limits.outputBytes", lim.outputBytes(), run.outputBytes(), 1, run.maxOutputBytes());
+
+        var comp = config.compile();
+        var cl = req.compileLimits() == null ? new ExecutionRequest.Limits(null, null, null, null, null) : req.compileLimits();
+        long cWall = bounded("compileLimits.wallTimeMs", cl.wallTimeMs(), comp.wallTimeMs(), 1, comp.maxWallTimeMs());
+        long cCpu = bounded("compileLimits.cpuTimeMs", cl.cpuTimeMs(), comp.cpuTimeMs(), 1, comp.maxCpuTimeMs());
+        // A compile step never gets less memory than the run: javac must not fail where the program would fit.
+        int cMem = (int) bounded("compileLimits.memoryMb", toLong(cl.memoryMb()), Math.max(comp.memoryMb(), mem), 16,
+                comp.maxMemoryMb());
+
+        String entry = files.get(0).name();
+        List<String> compile = runtime.compile() == null ? List.of() : runtime.compile().apply(entry);
+        return new ExecutionPlan(runtime, catalog.image(runtime), files, compile, runtime.run().argv(entry, mem, args),
+                stdin, interactive, blankToNull(req.sessionId()), wall, cpu, mem, pids, out, cWall, cCpu, cMem);
+    }
+
+    private List<ExecutionPlan.PlannedFile> files(ExecutionRequest req, Runtime runtime) {
+        boolean hasCode = req.code() != null;
+        boolean hasFiles = req.files() != null && !req.files().isEmpty();
+        if (hasCode == hasFiles) {
+            throw ProblemException.invalid(hasCode
+                    ? "Give either code or files, not both."
+                    : "Nothing to run: give code (one source text) or files (entry point first).");
+        }
+        List<ExecutionPlan.PlannedFile> out = new ArrayList<>();
+        long total = 0;
+        if (hasCode) {
+            if (req.code().isBlank()) {
+                throw ProblemException.invalid("code is empty: there is nothing to run.");
+            }
+            out.add(new ExecutionPlan.PlannedFile(defaultName(runtime, req.code()), req.code().getBytes(StandardCharsets.UTF_8)));
+            total = out.get(0).content().length;
+        } else {
+            if (req.files().size() > config.maxFiles()) {
+                throw new ProblemException(413, "request-too-large", "Request too large",
+                        req.files().size() + " files; the most this server takes is " + config.maxFiles() + ".");
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < req.files().size(); i++) {
+                var f = req.files().get(i);
+                if (f == null || f.content() == null) {
+                    throw ProblemException.invalid("files[" + i + "] needs a content.");
+                }
+                String name = f.name() == null || f.name().isBlank()
+                        ? (i == 0 ? defaultName(runtime, f.content()) : null) : f.name();
+                if (name == null || !SAFE_NAME.matcher(name).matches() || name.contains("..") || name.length() > 255) {
+                    throw ProblemException.invalid("files[" + i + "].name '" + f.name()
+                            + "' is not a plain relative path (letters, digits, . _ - + and /; no '..', no leading '/').");
+                }
+                if (!seen.add(name)) {
+                    throw ProblemException.invalid("files[" + i + "].name '" + name + "' appears twice.");
+                }
+                byte[] content;
+                String enc = f.encoding() == null ? "utf8" : f.encoding();
+                switch (enc) {
+                    case "utf8", "utf-8" -> content = f.content().getBytes(StandardCharsets.UTF_8);
+                    case "base64" -> {
+                        try {
+                            content = Base64.getMimeDecoder().decode(strictBase64(f.content(), i));
+                        } catch (IllegalArgumentException e) {
+                            throw ProblemException.invalid("files[" + i + "].content is not valid base64: " + e.getMessage());
+                        }
+                    }
+                    default -> throw ProblemException.invalid("files[" + i + "].encoding '" + enc
+                            + "' is not supported; use utf8 or base64.");
+                }
+                total += content.length;
+                out.add(new ExecutionPlan.PlannedFile(name, content));
+            }
+            if (out.stream().allMatch(f -> f.content().length == 0)) {
+                throw ProblemException.invalid("Every file is empty: there is nothing to run.");
+            }
+        }
+        if (total > config.maxSourceBytes()) {
+            throw new ProblemException(413, "request-too-large", "Request too large",
+                    "The source is " + total + " bytes; the most this server takes is " + config.maxSourceBytes() + ".");
+        }
+        return out;
+    }
+
+    private static String strictBase64(String s, int i) {
+        String compact = s.replaceAll("\\s", "");
+        if (!compact.matches("[A-Za-z0-9+/]*={0,2}") || compact.length() % 4 != 0) {
+            throw ProblemException.invalid("files[" + i + "].content is not valid base64 (only A-Z a-z 0-9 + / and '=' padding).");
+        }
+        return compact;
+    }
+
+    /** The file name for a single code text: Java needs the public class's name, others a fixed main file. */
+    private static String defaultName(Runtime runtime, String code) {
+        if (runtime.language().equals("java")) {
+            Matcher m = JAVA_PUBLIC_CLASS.matcher(code);
+            return (m.find() ? m.group(1) : "Main") + ".java";
+        }
+        return runtime.defaultFile();
+    }
+
+    private static long bounded(String field, Long requested, long dflt, long min, long max) {
+        if (requested == null) {
+            return Math.min(dflt, max);
+        }
+        if (requested < min || requested > max) {
+            throw ProblemException.unprocessable(field + " is " + requested + "; this server allows " + min + " to " + max + ".");
+        }
+        return requested;
+    }
+
+    private static Long toLong(Integer i) {
+        return i == null ? null : i.longValue();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

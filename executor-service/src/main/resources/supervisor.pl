@@ -1,0 +1,283 @@
+# The in-sandbox supervisor. Passed as `perl -e` so every image that carries Debian's essential perl-base
+# (all runtime images, and every session container) runs it without an image change.
+#
+# Protocol, both directions: frames of 1 type byte + 4-byte big-endian length + payload.
+# In (from the executor, on stdin):  C config "key=value\n"... | K compile argv (NUL-separated, empty: none)
+#   | R run argv | F file "name\0content" | S setup done | I stdin data | E stdin EOF | G go on to the run step
+#   | X cancel.
+# Out (on stdout): c/d compile stdout/stderr | o/e run stdout/stderr | w the program waits for input
+#   | k compile step result | r run step result (both "key=value\n"...) | z fatal supervisor error.
+# Why a supervisor: it times the program and its children precisely, kills the whole process group on a
+# limit, forwards stdin EOF (docker-java never half-closes a non-TTY attach), reads OOM kills from the
+# cgroup, and sees a program blocked reading stdin from /proc without a Docker round trip.
+use strict;
+use warnings;
+use POSIX ();
+use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
+
+$SIG{PIPE} = 'IGNORE';
+# A child's exit interrupts select() at once instead of waiting out its timeout.
+$SIG{CHLD} = sub { };
+# wait4, setrlimit and clock_gettime syscall numbers (perl-base has neither BSD::Resource nor Time::HiRes).
+my %SYS = (x86_64 => [61, 160, 228], aarch64 => [260, 164, 113]);
+my ($SYS_WAIT4, $SYS_SETRLIMIT, $SYS_CLOCK) = @{ $SYS{ (POSIX::uname())[4] } || $SYS{x86_64} };
+# Monotonic seconds, fractional.
+sub now { my $ts = "\0" x 16; syscall($SYS_CLOCK, 1, $ts); my ($s, $ns) = unpack('q2', $ts); return $s + $ns / 1e9; }
+my $TICK = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
+
+sub out {
+    my ($t, $d) = @_;
+    $d = '' unless defined $d;
+    my $buf = $t . pack('N', length $d) . $d;
+    my $off = 0;
+    while ($off < length $buf) {
+        my $n = syswrite(STDOUT, $buf, length($buf) - $off, $off);
+        if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; POSIX::_exit(3); }
+        $off += $n;
+    }
+}
+
+sub nonblock { my $fh = shift; my $f = fcntl($fh, F_GETFL, 0); fcntl($fh, F_SETFL, $f | O_NONBLOCK); }
+
+my $inbuf = '';
+my $in_open = 1;
+my %cfg;
+my (@compile, @run, @files);
+my ($stdin_data, $stdin_eof, $go, $cancel, $setup) = ('', 0, 0, 0, 0);
+
+sub handle_frame {
+    my ($t, $p) = @_;
+    if ($t eq 'C') { for (split /\n/, $p) { my ($k, $v) = split /=/, $_, 2; $cfg{$k} = $v; } }
+    elsif ($t eq 'K') { @compile = length $p ? split(/\0/, $p, -1) : (); }
+    elsif ($t eq 'R') { @run = split(/\0/, $p, -1); }
+    elsif ($t eq 'F') { push @files, $p; }
+    elsif ($t eq 'S') { $setup = 1; }
+    elsif ($t eq 'I') { $stdin_data .= $p; }
+    elsif ($t eq 'E') { $stdin_eof = 1; }
+    elsif ($t eq 'G') { $go = 1; }
+    elsif ($t eq 'X') { $cancel = 1; }
+}
+
+# Reads whatever stdin has (blocking only when asked) and handles complete frames.
+sub pump_in {
+    my $block = shift;
+    return unless $in_open;
+    my $n = sysread(STDIN, my $chunk, 65536);
+    if (!defined $n) { return if $!{EAGAIN} || $!{EINTR}; $n = 0; }
+    # The executor went away (killed mid-run): stop the program rather than run on unwatched.
+    if ($n == 0) { $in_open = 0; $cancel = 1; return; }
+    $inbuf .= $chunk;
+    while (length($inbuf) >= 5) {
+        my $len = unpack('N', substr($inbuf, 1, 4));
+        last if length($inbuf) < 5 + $len;
+        my $t = substr($inbuf, 0, 1);
+        my $p = substr($inbuf, 5, $len);
+        substr($inbuf, 0, 5 + $len, '');
+        handle_frame($t, $p);
+    }
+}
+
+sub slurp { my $f = shift; open(my $h, '<', $f) or return undef; local $/; my $s = <$h>; close $h; return $s; }
+sub cg_cpu_ms {
+    for my $f ('/sys/fs/cgroup/cpuacct/cpuacct.usage', '/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage') {
+        my $v = slurp($f); return $v / 1e6 if defined $v;
+    }
+    my $s = slurp('/sys/fs/cgroup/cpu.stat');
+    return $1 / 1000 if defined $s && $s =~ /usage_usec (\d+)/;
+    return undef;
+}
+sub oom_kills {
+    my $s = slurp('/sys/fs/cgroup/memory/memory.oom_control');
+    $s = slurp('/sys/fs/cgroup/memory.events') unless defined $s;
+    return (defined $s && $s =~ /oom_kill (\d+)/) ? $1 : 0;
+}
+sub self_cpu_ms { my @t = times; return ($t[0] + $t[1]) * 1000; }
+sub proc_cpu_ms {
+    my $s = slurp("/proc/$_[0]/stat") or return 0;
+    $s =~ s/^.*\)\s+//s;
+    my @f = split / /, $s;
+    return ($f[11] + $f[12] + $f[13] + $f[14]) * 1000 / $TICK;
+}
+# True when a thread of the program (or of a process in its group) is blocked in read(0, ...).
+sub waits_for_input {
+    my $pgid = shift;
+    opendir(my $d, '/proc') or return 0;
+    for my $p (grep { /^\d+$/ } readdir $d) {
+        my $st = slurp("/proc/$p/stat") or next;
+        $st =~ s/^.*\)\s+//s;
+        next unless (split / /, $st)[2] == $pgid;
+        opendir(my $td, "/proc/$p/task") or next;
+        for my $t (grep { /^\d+$/ } readdir $td) {
+            my $sc = slurp("/proc/$p/task/$t/syscall");
+            return 1 if defined $sc && $sc =~ /^0 0x0 /;
+        }
+    }
+    return 0;
+}
+
+sub kill_all {
+    my $pid = shift;
+    kill 'KILL', -$pid;
+    # A fresh sandbox is ours alone: also stop whatever left the process group (setsid, daemons).
+    kill 'KILL', -1 if $cfg{fresh};
+}
+
+sub wait4 {
+    my ($pid, $flags) = @_;
+    my $st = pack('i', 0);
+    my $ru = "\0" x 256;
+    my $r = syscall($SYS_WAIT4, $pid + 0, $st, $flags + 0, $ru);
+    return ($r, unpack('i', $st), [unpack('q5', $ru)]);
+}
+
+sub signame {
+    my $n = shift;
+    my @names = qw(ZERO HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP
+        TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS);
+    return $n < @names ? 'SIG' . $names[$n] : "SIG$n";
+}
+
+sub run_step {
+    my ($kind, $argv, $wall_ms, $cpu_ms, $with_stdin) = @_;
+    my ($out_t, $err_t) = $kind eq 'r' ? ('o', 'e') : ('c', 'd');
+    my $limit = $cfg{out} || 1048576;
+    pipe(my $or, my $ow) or die "pipe: $!";
+    pipe(my $er, my $ew) or die "pipe: $!";
+    pipe(my $ir, my $iw) or die "pipe: $!";
+    my $cg0 = cg_cpu_ms();
+    my $self0 = self_cpu_ms();
+    my $oom0 = oom_kills();
+    my $t0 = now();
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        POSIX::setpgid(0, 0);
+        POSIX::dup2(fileno($ir), 0);
+        POSIX::dup2(fileno($ow), 1);
+        POSIX::dup2(fileno($ew), 2);
+        POSIX::close($_) for 3 .. 63;
+        # RLIMIT_CPU backstop (the supervisor's own poll is the real limit): soft at limit+1 s.
+        my $sec = int($cpu_ms / 1000) + 2;
+        syscall($SYS_SETRLIMIT, 0, pack('Q2', $sec, $sec + 1));
+        $SIG{PIPE} = 'DEFAULT';
+        { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+        print STDERR "cannot start $argv->[0]: $!\n";
+        POSIX::_exit(127);
+    }
+    close $ow; close $ew; close $ir;
+    nonblock($or); nonblock($er); nonblock($iw);
+    my %open = (out => $or, err => $er);
+    my %sent = (out => 0, err => 0);
+    my %trunc = (out => 0, err => 0);
+    my ($reason, $status, $ru, $exited_at, $waiting, $last_probe) = ('', undef, undef, undef, 0, 0);
+    my $iw_open = 1;
+    if (!$with_stdin) { close $iw; $iw_open = 0; }
+    while (1) {
+        my $rin = '';
+        vec($rin, fileno($_), 1) = 1 for values %open;
+        vec($rin, fileno(STDIN), 1) = 1 if $in_open;
+        my $win = '';
+        vec($win, fileno($iw), 1) = 1 if $iw_open && length $stdin_data;
+        my $nfound = select(my $rout = $rin, my $wout = $win, undef, 0.02);
+        if ($nfound > 0) {
+            pump_in() if $in_open && vec($rout, fileno(STDIN), 1);
+            for my $s (keys %open) {
+                my $fh = $open{$s};
+                next unless vec($rout, fileno($fh), 1);
+                my $n = sysread($fh, my $buf, 65536);
+                next if !defined $n && ($!{EAGAIN} || $!{EINTR});
+                if (!$n) { close $fh; delete $open{$s}; next; }
+                my $room = $limit - $sent{$s};
+                if ($n > $room) {
+                    $buf = substr($buf, 0, $room > 0 ? $room : 0);
+                    $trunc{$s} = 1;
+                    if (!$reason && !defined $status) { $reason = 'output'; kill_all($pid); }
+                }
+                if (length $buf) { out($s eq 'out' ? $out_t : $err_t, $buf); $sent{$s} += length $buf; }
+            }
+            if ($iw_open && length $stdin_data && vec($wout, fileno($iw), 1)) {
+                my $n = syswrite($iw, $stdin_data);
+                if (defined $n) { substr($stdin_data, 0, $n, ''); $waiting = 0; }
+                elsif (!$!{EAGAIN}) { close $iw; $iw_open = 0; $stdin_data = ''; }
+            }
+        }
+        if ($iw_open && $stdin_eof && !length $stdin_data) { close $iw; $iw_open = 0; }
+        # Reap: the program, and orphans that a fresh sandbox's PID 1 inherits.
+        while (1) {
+            my ($r, $st, $usage) = wait4(-1, 1);    # WNOHANG
+            last if $r <= 0;
+            if ($r == $pid) { $status = $st; $ru = $usage; $exited_at = now(); kill_all($pid); }
+        }
+        my $now = now();
+        if (!defined $status) {
+            if ($cancel && $reason ne 'cancel') { $reason = 'cancel'; kill_all($pid); }
+            my $elapsed = ($now - $t0) * 1000;
+            if (!$reason && $elapsed > $wall_ms) { $reason = 'wall'; kill_all($pid); }
+            if (!$reason && $now - $last_probe > 0.05) {
+                my $cg = $cfg{fresh} ? cg_cpu_ms() : undef;
+                my $used = defined $cg && defined $cg0 ? $cg - $cg0 - (self_cpu_ms() - $self0) : proc_cpu_ms($pid);
+                if ($used > $cpu_ms) { $reason = 'cpu'; kill_all($pid); }
+                if ($cfg{interactive} && $iw_open && !length $stdin_data && !$waiting && waits_for_input($pid)) {
+                    $waiting = 1;
+                    out('w', '');
+                }
+                $last_probe = $now;
+            }
+            # A killed program that does not die (it cannot happen with SIGKILL, but never hang).
+            last if $reason && $elapsed > $wall_ms + 3000;
+        } else {
+            # The program is gone; give its (killed) children a moment to close the pipes, no more.
+            last if !%open || $now - $exited_at > 0.5;
+        }
+    }
+    close $_ for values %open;
+    close $iw if $iw_open;
+    my $wall = int(((defined $exited_at ? $exited_at : now()) - $t0) * 1000);
+    my ($code, $sig) = ('', '');
+    if (defined $status) {
+        if (POSIX::WIFEXITED($status)) { $code = POSIX::WEXITSTATUS($status); }
+        elsif (POSIX::WIFSIGNALED($status)) { $sig = signame(POSIX::WTERMSIG($status)); $code = 128 + POSIX::WTERMSIG($status); }
+    }
+    my $cpu = defined $ru ? int(($ru->[0] + $ru->[2]) * 1000 + ($ru->[1] + $ru->[3]) / 1000) : 0;
+    if ($cfg{fresh}) {
+        my $cg = cg_cpu_ms();
+        if (defined $cg && defined $cg0) {
+            my $tree = int($cg - $cg0 - (self_cpu_ms() - $self0));
+            $cpu = $tree if $tree > $cpu;
+        }
+    }
+    my $oom = oom_kills() > $oom0 ? 1 : 0;
+    out($kind eq 'r' ? 'r' : 'k', join('', map { "$_->[0]=$_->[1]\n" } (
+        [exit => $code], [signal => $sig], [wall => $wall], [cpu => $cpu], [rss => (defined $ru ? $ru->[4] : 0)],
+        [oom => $oom], [reason => $reason], [outTrunc => $trunc{out}], [errTrunc => $trunc{err}])));
+    return (defined $status && POSIX::WIFEXITED($status) && POSIX::WEXITSTATUS($status) == 0 && !$reason && !$oom);
+}
+
+# Setup: read frames until S, write the files, then the steps.
+pump_in(1) while $in_open && !$setup;
+exit 0 unless $setup;
+nonblock(\*STDIN);
+my $dir = $cfg{dir} || '/workspace';
+chdir $dir or do { out('z', "cannot enter $dir: $!"); exit 0; };
+umask 022;
+for my $f (@files) {
+    my ($name, $content) = split /\0/, $f, 2;
+    my $path = '';
+    my @parts = split m{/}, $name;
+    pop @parts;
+    for (@parts) { $path .= "$_/"; mkdir $path; }
+    unlink $name;
+    open(my $h, '>', $name) or do { out('z', "cannot write $name: $!"); exit 0; };
+    binmode $h;
+    print $h $content;
+    close $h;
+}
+@files = ();
+if (@compile) {
+    my $ok = run_step('k', \@compile, $cfg{cwall}, $cfg{ccpu}, 0);
+    exit 0 unless $ok;
+    if ($cfg{hold}) { pump_in(0) while $in_open && !$go && !$cancel && select(undef, undef, undef, 0.005) >= 0; }
+    exit 0 if $cancel;
+}
+run_step('r', \@run, $cfg{rwall}, $cfg{rcpu}, 1);
+exit 0;
