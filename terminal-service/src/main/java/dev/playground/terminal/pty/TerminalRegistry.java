@@ -1,0 +1,37 @@
+package dev.playground.terminal.pty;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The terminals open per session on this instance: enforces the per-session maximum, and finds them to close. */
+@jakarta.enterprise.context.ApplicationScoped
+public class TerminalRegistry {
+
+    private final Map<String, Set<TerminalShell>> bySession = new ConcurrentHashMap<>();
+
+    /** Registers a terminal unless the session already has {@code max}; false when refused. */
+    public boolean tryAdd(TerminalShell terminal, int max) {
+        boolean[] added = {false};
+        bySession.compute(terminal.sessionId(), (id, set) -> {
+            Set<TerminalShell> terminals = set != null ? set : ConcurrentHashMap.newKeySet();
+            if (terminals.size() < max) {
+                terminals.add(terminal);
+                added[0] = true;
+            }
+            return terminals;
+        });
+        return added[0];
+    }
+
+    public void remove(TerminalShell terminal) {
+        bySession.computeIfPresent(terminal.sessionId(), (id, set) -> {
+            set.remove(terminal);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    public Set<TerminalShell> of(String sessionId) {
+        return Set.copyOf(bySession.getOrDefault(sessionId, Set.of()));
+    }
+}

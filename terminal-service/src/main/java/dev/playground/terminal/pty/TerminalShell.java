@@ -1,0 +1,234 @@
+package dev.playground.terminal.pty;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import dev.playground.terminal.client.SessionDirectory;
+import dev.playground.terminal.client.SessionRecord;
+import dev.playground.terminal.config.TerminalConfig;
+import dev.playground.terminal.socket.LiveSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One terminal: a WebSocket bridged to a {@code docker exec} with a TTY in a session's container. Output frames
+ * are sent as they come, but only while the client's outbound budget has room: when it is full the docker
+ * stream is not read, so the PTY fills and the program writing to it blocks, as it would on a slow ssh link.
+ */
+public final class TerminalShell extends LiveSocket {
+
+    private static final Logger LOG = Logger.getLogger(TerminalShell.class);
+
+    private final String sessionId;
+    private final String principal;
+    private final String terminalId = UUID.randomUUID().toString();
+    private final StdinPipe stdin;
+    private final DockerClient docker;
+    private final TerminalConfig config;
+    private final SessionDirectory sessions;
+    private final Consumer<TerminalShell> onEnd;
+    private volatile int cols;
+    private volatile int rows;
+    private volatile String containerId;
+    private volatile String execId;
+    private volatile Closeable stream;
+
+    TerminalShell(WebSocketConnection connection, String sessionId, String principal, int cols, int rows,
+            DockerClient docker, TerminalConfig config, SessionDirectory sessions, Consumer<TerminalShell> onEnd) {
+        super(connection, config.sockets().maxPendingOutputBytes());
+        this.sessionId = sessionId;
+        this.principal = principal;
+        this.cols = cols;
+        this.rows = rows;
+        this.docker = docker;
+        this.config = config;
+        this.sessions = sessions;
+        this.onEnd = onEnd;
+        this.stdin = new StdinPipe(config.pty().maxPendingInputBytes());
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** Creates and starts the shell (blocking Docker calls: run on a worker thread). */
+    void start(SessionRecord session) {
+        this.containerId = session.containerId();
+        List<String> env = new ArrayList<>(List.of("TERM=xterm-256color", "LANG=C.UTF-8",
+                ShellHangup.MARKER + "=" + terminalId));
+        var create = docker.execCreateCmd(containerId)
+                .withTty(true)
+                .withAttachStdin(true)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withEnv(env)
+                .withCmd(config.pty().shell().toArray(String[]::new));
+        if (session.workdir() != null && !session.workdir().isBlank()) {
+            create.withWorkingDir(session.workdir());
+        }
+        // No user given: the exec runs as the container's own (non-root) user.
+        this.execId = create.exec().getId();
+        if (isEnded()) {
+            return;
+        }
+        this.stream = docker.execStartCmd(execId).withDetach(false).withTty(true).withStdIn(stdin)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onStart(Closeable closeable) {
+                        super.onStart(closeable);
+                        // Docker answers a resize once the exec runs; keystrokes wait for it (see StdinPipe).
+                        Thread.ofVirtual().name("pty-size-" + terminalId).start(() -> {
+                            applySize();
+                            stdin.open();
+                        });
+                    }
+
+                    @Override
+                    public void onNext(Frame frame) {
+                        forward(frame.getPayload());
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        if (!isEnded()) {
+                            LOG.warnf("session %s terminal %s: stream failed: %s", sessionId, terminalId,
+                                    error.getMessage());
+                        }
+                        exited();
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        exited();
+                    }
+                });
+        LOG.infof("session %s terminal %s: shell started (exec %s, %dx%d)", sessionId, terminalId, execId, cols, rows);
+    }
+
+    private void forward(byte[] bytes) {
+        try {
+            if (!budget.awaitRoom()) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        sendBinary(bytes);
+        sessions.reportActivity(sessionId, principal);
+    }
+
+    /** Keystrokes from the client; false when the shell is not keeping up with them. */
+    boolean input(byte[] bytes) {
+        sessions.reportActivity(sessionId, principal);
+        return stdin.offer(bytes);
+    }
+
+    /** Resizes the PTY (blocking Docker call). */
+    void resize(int newCols, int newRows) {
+        this.cols = newCols;
+        this.rows = newRows;
+        applySize();
+    }
+
+    private void applySize() {
+        String id = execId;
+        if (id == null) {
+            return; // applied when the stream starts
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                docker.resizeExecCmd(id).withSize(rows, cols).exec();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 20 || isEnded()) {
+                    LOG.warnf("session %s terminal %s: resize failed: %s", sessionId, terminalId, e.getMessage());
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The shell ended on its own (or the container stopped): tell the client its exit code and close. */
+    private void exited() {
+        if (isEnded()) {
+            return;
+        }
+        Long code = null;
+        try {
+            code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
+        } catch (RuntimeException e) {
+            LOG.debugf("session %s terminal %s: exec inspect failed: %s", sessionId, terminalId, e.getMessage());
+        }
+        long exitCode = code == null ? -1 : code;
+        LOG.infof("session %s terminal %s: shell exited with %d", sessionId, terminalId, exitCode);
+        sendText("{\"type\":\"exit\",\"code\":" + exitCode + "}", () -> close(1000, "shell exited"));
+    }
+
+    @Override
+    protected void end() {
+        onEnd.accept(this);
+        stdin.close();
+        Closeable s = stream;
+        String id = execId;
+        if (id == null) {
+            return;
+        }
+        // The client went away while the shell may still run: hang it up (Docker would leave it running).
+        Thread.ofVirtual().name("hangup-" + terminalId).start(() -> {
+            try {
+                hangUp();
+            } finally {
+                closeQuietly(s);
+            }
+        });
+    }
+
+    private void hangUp() {
+        try {
+            Boolean running = docker.inspectExecCmd(execId).exec().isRunning();
+            if (!Boolean.TRUE.equals(running)) {
+                return;
+            }
+            long graceTenths = Math.max(1, config.pty().hangupGrace().toMillis() / 100);
+            String hangup = docker.execCreateCmd(containerId)
+                    .withAttachStdout(true).withAttachStderr(true)
+                    .withCmd(ShellHangup.command(terminalId, graceTenths).toArray(String[]::new))
+                    .exec().getId();
+            docker.execStartCmd(hangup).exec(new ResultCallback.Adapter<Frame>())
+                    .awaitCompletion(config.pty().hangupGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+            LOG.infof("session %s terminal %s: closed by the client; shell hung up", sessionId, terminalId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf("session %s terminal %s: hangup failed: %s", sessionId, terminalId, e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // the stream is gone either way
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "session " + sessionId + " terminal " + terminalId;
+    }
+}

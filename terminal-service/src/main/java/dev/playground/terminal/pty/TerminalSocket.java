@@ -1,0 +1,173 @@
+package dev.playground.terminal.pty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import dev.playground.contract.Principal;
+import dev.playground.terminal.client.SessionDirectory;
+import dev.playground.terminal.config.TerminalConfig;
+import dev.playground.terminal.socket.LiveSocket;
+import dev.playground.terminal.socket.LiveSockets;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code /api/v1/sessions/{id}/terminal?cols=&rows=}: a PTY shell in the session's container. Binary frames
+ * carry raw bytes both ways (the client decodes UTF-8, so a character split across frames stays whole); text
+ * frames carry control JSON: {@code {"type":"resize","cols":..,"rows":..}} in, {@code {"type":"exit","code":..}}
+ * out. Refusals are close frames with a reason: 1008 (no principal, not found, bad input), 1013 (not running,
+ * too many terminals).
+ */
+@WebSocket(path = "/api/v1/sessions/{id}/terminal")
+public class TerminalSocket {
+
+    private static final Logger LOG = Logger.getLogger(TerminalSocket.class);
+    private static final int MAX_DIMENSION = 1000;
+
+    private final DockerClient docker;
+    private final SessionDirectory sessions;
+    private final TerminalRegistry registry;
+    private final LiveSockets sockets;
+    private final TerminalConfig config;
+    private final ObjectMapper json;
+
+    TerminalSocket(DockerClient docker, SessionDirectory sessions, TerminalRegistry registry, LiveSockets sockets,
+            TerminalConfig config, ObjectMapper json) {
+        this.docker = docker;
+        this.sessions = sessions;
+        this.registry = registry;
+        this.sockets = sockets;
+        this.config = config;
+        this.json = json;
+    }
+
+    @OnOpen
+    Uni<Void> open(WebSocketConnection connection) {
+        String sessionId = connection.pathParam("id");
+        String principal = connection.handshakeRequest().header(Principal.HEADER);
+        var query = new QueryStringDecoder(connection.handshakeRequest().query() == null ? ""
+                : connection.handshakeRequest().query(), false).parameters();
+        Integer cols = dimension(query.get("cols"), config.pty().defaultCols());
+        Integer rows = dimension(query.get("rows"), config.pty().defaultRows());
+        TerminalShell shell = new TerminalShell(connection, sessionId, principal, cols == null ? 0 : cols,
+                rows == null ? 0 : rows, docker, config, sessions, this::ended);
+        sockets.add(shell);
+        if (principal == null || principal.isBlank()) {
+            shell.close(LiveSocket.POLICY, "missing " + Principal.HEADER + ": connect through the gateway");
+            return Uni.createFrom().voidItem();
+        }
+        if (cols == null || rows == null) {
+            shell.close(LiveSocket.POLICY, "cols and rows must be whole numbers from 1 to " + MAX_DIMENSION);
+            return Uni.createFrom().voidItem();
+        }
+        return sessions.find(sessionId, principal)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(found -> {
+                    if (shell.isEnded()) {
+                        return;
+                    }
+                    if (found.isEmpty()) {
+                        shell.close(LiveSocket.POLICY, "session " + sessionId + " not found");
+                    } else if (!found.get().isRunning() || found.get().containerId() == null) {
+                        shell.close(LiveSocket.TRY_LATER, "session " + sessionId + " is " + found.get().state()
+                                + ", not RUNNING: start it first");
+                    } else if (!registry.tryAdd(shell, config.pty().maxPerSession())) {
+                        shell.close(LiveSocket.TRY_LATER, "session " + sessionId + " already has "
+                                + config.pty().maxPerSession() + " terminals open: close one first");
+                    } else {
+                        shell.start(found.get());
+                    }
+                })
+                .onFailure().invoke(e -> {
+                    LOG.warnf("session %s: could not open a terminal: %s", sessionId, e.getMessage());
+                    shell.close(1011, "could not open a terminal, try again: " + e.getMessage());
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    void input(Buffer bytes, WebSocketConnection connection) {
+        if (sockets.get(connection.id()) instanceof TerminalShell shell) {
+            shell.seen();
+            if (!shell.input(bytes.getBytes())) {
+                shell.close(LiveSocket.TOO_BIG, "input arrives faster than the shell reads it");
+            }
+        }
+    }
+
+    @OnTextMessage
+    void control(String message, WebSocketConnection connection) {
+        if (!(sockets.get(connection.id()) instanceof TerminalShell shell)) {
+            return;
+        }
+        shell.seen();
+        JsonNode node;
+        try {
+            node = json.readTree(message);
+        } catch (Exception e) {
+            shell.close(LiveSocket.POLICY, "text frames carry JSON control such as {\"type\":\"resize\",\"cols\":80,\"rows\":24}; "
+                    + "keys go in binary frames");
+            return;
+        }
+        String type = node.path("type").asText("");
+        if (!"resize".equals(type)) {
+            shell.close(LiveSocket.POLICY, "unknown control message type '" + type + "': only resize is accepted");
+            return;
+        }
+        int cols = node.path("cols").asInt(0);
+        int rows = node.path("rows").asInt(0);
+        if (cols < 1 || rows < 1 || cols > MAX_DIMENSION || rows > MAX_DIMENSION) {
+            shell.close(LiveSocket.POLICY, "resize needs cols and rows from 1 to " + MAX_DIMENSION);
+            return;
+        }
+        shell.resize(cols, rows);
+    }
+
+    @OnPongMessage
+    void pong(Buffer data, WebSocketConnection connection) {
+        LiveSocket socket = sockets.get(connection.id());
+        if (socket != null) {
+            socket.seen();
+        }
+    }
+
+    @OnClose
+    void closed(WebSocketConnection connection) {
+        LiveSocket socket = sockets.remove(connection.id());
+        if (socket != null) {
+            socket.closedByClient();
+        }
+    }
+
+    private void ended(TerminalShell shell) {
+        registry.remove(shell);
+        sockets.remove(shell.connectionId());
+    }
+
+    /** A cols/rows query value, the default when absent, or null when not a sane whole number. */
+    private static Integer dimension(List<String> values, int fallback) {
+        if (values == null || values.isEmpty() || values.get(0).isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(values.get(0).trim());
+            return n >= 1 && n <= MAX_DIMENSION ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.playground.terminal.stream;
+
+import dev.playground.terminal.config.TerminalConfig;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The recent events of every execution, in memory and bounded, so a client that connects late (or again)
+ * gets them all from the first before the live ones. Filled from {@code playground.execution.events} by
+ * {@link ExecutionEventConsumer}; streams pull from it at their own pace, so a slow client costs a cursor,
+ * not a copy of the output.
+ *
+ * <p>Bounds: at most {@code max-executions} executions (least recently active without listeners dropped first),
+ * {@code max-bytes-per-execution} per execution (oldest events dropped from replay beyond it), and finished
+ * executions are forgotten {@code retain-completed} after COMPLETED.
+ */
+@ApplicationScoped
+public class ExecutionReplay {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionReplay.class);
+
+    /** One retained event: its seq, its JSON as published, whether it is the last one. */
+    public record Entry(long seq, String json, boolean terminal) {
+    }
+
+    /** Told that an execution has new events (or its owner became known). Must not block. */
+    public interface Listener {
+        void changed();
+    }
+
+    /** What is known of one execution. Guarded by its own monitor. */
+    public static final class Run {
+        private final String executionId;
+        private final NavigableMap<Long, Entry> events = new TreeMap<>();
+        private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+        private final AtomicLong stdinSeq = new AtomicLong();
+        private String owner;
+        private long bytes;
+        private long droppedThrough;
+        private volatile long touchedAt = System.nanoTime();
+        private volatile long completedAt = -1;
+
+        Run(String executionId) {
+            this.executionId = executionId;
+        }
+
+        public String executionId() {
+            return executionId;
+        }
+
+        /** The owner named by its events; null while none has arrived. */
+        public synchronized String owner() {
+            return owner;
+        }
+
+        /** The event to send after {@code lastSent} (0 = none yet): the next seq, or, if that was dropped, the first kept. */
+        public synchronized Entry next(long lastSent) {
+            Entry e = events.get(lastSent + 1);
+            if (e == null && lastSent < droppedThrough) {
+                var first = events.firstEntry();
+                e = first == null ? null : first.getValue();
+            }
+            return e;
+        }
+
+        /** The seq of the next stdin message this instance publishes for the execution. */
+        public long nextStdinSeq() {
+            return stdinSeq.incrementAndGet();
+        }
+
+        synchronized boolean add(String owner, long seq, String json, boolean terminal, long maxBytes) {
+            if (seq <= droppedThrough || events.containsKey(seq)) {
+                return false; // a duplicate (redelivery) or already dropped from replay
+            }
+            if (this.owner == null) {
+                this.owner = owner;
+            }
+            events.put(seq, new Entry(seq, json, terminal));
+            bytes += json.length();
+            while (bytes > maxBytes && events.size() > 1) {
+                Entry oldest = events.pollFirstEntry().getValue();
+                bytes -= oldest.json().length();
+                droppedThrough = oldest.seq();
+            }
+            touchedAt = System.nanoTime();
+            if (terminal) {
+                completedAt = touchedAt;
+            }
+            return true;
+        }
+
+        void notifyListeners() {
+            listeners.forEach(Listener::changed);
+        }
+    }
+
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final TerminalConfig config;
+
+    ExecutionReplay(TerminalConfig config) {
+        this.config = config;
+    }
+
+    /** Records one event (from the topic) and wakes the streams of its execution. */
+    public void accept(String executionId, String owner, long seq, String json, boolean terminal) {
+        Run run = runs.computeIfAbsent(executionId, Run::new);
+        if (run.add(owner, seq, json, terminal, config.stream().maxBytesPerExecution())) {
+            run.notifyListeners();
+        }
+        if (runs.size() > config.stream().maxExecutions()) {
+            evictLeastRecent();
+        }
+    }
+
+    /** Subscribes to an execution, known or not yet known (its first event may still be on its way). */
+    public Run subscribe(String executionId, Listener listener) {
+        Run run = runs.computeIfAbsent(executionId, Run::new);
+        run.listeners.add(listener);
+        return run;
+    }
+
+    public void unsubscribe(Run run, Listener listener) {
+        run.listeners.remove(listener);
+    }
+
+    private void evictLeastRecent() {
+        int excess = runs.size() - config.stream().maxExecutions();
+        runs.values().stream()
+                .filter(r -> r.listeners.isEmpty())
+                .sorted(Comparator.comparingLong(r -> r.touchedAt))
+                .limit(Math.max(excess, 0))
+                .forEach(r -> runs.remove(r.executionId, r));
+    }
+
+    /** Forgets finished executions after the retention time, and unknown ids nobody waits for any more. */
+    @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void expire() {
+        long now = System.nanoTime();
+        long retain = config.stream().retainCompleted().toNanos();
+        long stale = config.stream().replayWindow().toNanos();
+        int before = runs.size();
+        runs.values().removeIf(r -> r.listeners.isEmpty()
+                && ((r.completedAt >= 0 && now - r.completedAt > retain)
+                || (r.owner() == null && now - r.touchedAt > config.stream().unknownExecutionWait().toNanos())
+                || now - r.touchedAt > stale));
+        if (runs.size() != before) {
+            LOG.debugf("replay buffer: forgot %d executions, %d kept", before - runs.size(), runs.size());
+        }
+    }
+
+    /** Executions currently held (for metrics and tests). */
+    public int size() {
+        return runs.size();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.playground.terminal.stream;
+
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * {@code /api/v1/executions/{id}/stream}: every event of the execution as a JSON text frame, in seq order from
+ * the first (replay, then live), closing with 1000 after COMPLETED. The client may send
+ * {@code {"type":"stdin","data":".."}} and {@code {"type":"stdin-eof"}}. Refused with 1008 when the execution
+ * is not the caller's or does not exist.
+ */
+@WebSocket(path = "/api/v1/executions/{id}/stream")
+public class ExecutionStreamSocket {
+
+    private final StreamSockets streams;
+
+    ExecutionStreamSocket(StreamSockets streams) {
+        this.streams = streams;
+    }
+
+    @OnOpen
+    @NonBlocking
+    void open(WebSocketConnection connection) {
+        ExecutionStream stream = streams.open(connection);
+        if (stream != null) {
+            stream.follow(connection.pathParam("id"));
+        }
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    void message(String text, WebSocketConnection connection) {
+        streams.message(connection, text, false);
+    }
+
+    @OnPongMessage
+    void pong(Buffer data, WebSocketConnection connection) {
+        streams.pong(connection);
+    }
+
+    @OnClose
+    void closed(WebSocketConnection connection) {
+        streams.closed(connection);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.playground.terminal.stream;
+
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * {@code /api/v1/executions/stream}: the first message {@code {"type":"run", ...request}} starts an execution
+ * (through executor-service, as {@code POST /api/v1/executions} would) and the socket then streams it exactly
+ * as {@code /api/v1/executions/{id}/stream} does.
+ */
+@WebSocket(path = "/api/v1/executions/stream")
+public class RunStreamSocket {
+
+    private final StreamSockets streams;
+
+    RunStreamSocket(StreamSockets streams) {
+        this.streams = streams;
+    }
+
+    @OnOpen
+    @NonBlocking
+    void open(WebSocketConnection connection) {
+        streams.open(connection);
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    void message(String text, WebSocketConnection connection) {
+        streams.message(connection, text, true);
+    }
+
+    @OnPongMessage
+    void pong(Buffer data, WebSocketConnection connection) {
+        streams.pong(connection);
+    }
+
+    @OnClose
+    void closed(WebSocketConnection connection) {
+        streams.closed(connection);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.playground.terminal;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.Principal;
+import dev.playground.contract.sandbox.SandboxSpec;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stands in for session-service's internal API and executor-service's run endpoint, over real HTTP, backed by
+ * a real session container (playground/runtime-python, hardened, labelled with this run's instance, removed
+ * at the end). Sessions: {@value #RUNNING} (owner {@value #OWNER}, running) and {@value #STOPPED} (stopped).
+ * Tests read what it saw through {@code /stand-in/...}.
+ */
+public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManager {
+
+    public static final String OWNER = "alice";
+    public static final String RUNNING = "s-running";
+    public static final String STOPPED = "s-stopped";
+    /** This run's instance label, so nothing here touches another run's containers. */
+    public static final String INSTANCE = "terminal-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private DockerClient docker;
+    private String containerId;
+    private Vertx vertx;
+    private HttpServer server;
+    private final Map<String, AtomicInteger> activity = new ConcurrentHashMap<>();
+    private volatile String lastRunId = "";
+    private volatile String lastRunRequest = "";
+
+    @Override
+    public Map<String, String> start() {
+        docker = dockerClient();
+        SandboxSpec spec = SandboxSpec.of(256L << 20, 0.5, 128, 64L << 20)
+                .withTmpfs("/workspace", 64L << 20, true)
+                .withTmpfs("/tmp", 16L << 20, false);
+        containerId = docker.createContainerCmd("playground/runtime-python:latest")
+                .withName(INSTANCE + "-session")
+                .withLabels(ContainerLabels.of(INSTANCE, ContainerLabels.KIND_SESSION, RUNNING, OWNER))
+                .withHostConfig(spec.toHostConfig())
+                .withCmd("sleep", "infinity")
+                .exec().getId();
+        docker.startContainerCmd(containerId).exec();
+
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create());
+        router.get("/internal/sessions/:id").handler(ctx -> {
+            String id = ctx.pathParam("id");
+            String principal = ctx.request().getHeader(Principal.HEADER);
+            if (!OWNER.equals(principal) || !(RUNNING.equals(id) || STOPPED.equals(id))) {
+                ctx.response().setStatusCode(404).putHeader("content-type", "application/problem+json")
+                        .end(new JsonObject().put("status", 404).put("detail", "session " + id + " not found").encode());
+                return;
+            }
+            boolean running = RUNNING.equals(id);
+            ctx.json(new JsonObject().put("id", id).put("owner", OWNER).put("state", running ? "RUNNING" : "STOPPED")
+                    .put("containerId", running ? containerId : null).put("workdir", "/workspace")
+                    .put("ports", new io.vertx.core.json.JsonArray()));
+        });
+        router.post("/internal/sessions/:id/activity").handler(ctx -> {
+            if (OWNER.equals(ctx.request().getHeader(Principal.HEADER))) {
+                activity.computeIfAbsent(ctx.pathParam("id"), k -> new AtomicInteger()).incrementAndGet();
+            }
+            ctx.response().setStatusCode(204).end();
+        });
+        router.post("/api/v1/executions").handler(ctx -> {
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null || body.getString("language") == null) {
+                ctx.response().setStatusCode(400).putHeader("content-type", "application/problem+json")
+                        .end(new JsonObject().put("status", 400).put("detail", "language is required").encode());
+                return;
+            }
+            lastRunRequest = body.encode();
+            lastRunId = "run-" + UUID.randomUUID();
+            ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("id", lastRunId).put("status", "QUEUED").encode());
+        });
+        router.get("/stand-in/container").handler(ctx -> ctx.end(containerId));
+        router.get("/stand-in/activity/:id").handler(ctx -> ctx.end(String.valueOf(
+                activity.getOrDefault(ctx.pathParam("id"), new AtomicInteger()).get())));
+        router.get("/stand-in/last-run").handler(ctx -> ctx.json(new JsonObject()
+                .put("id", lastRunId).put("request", lastRunRequest)));
+        try {
+            server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage()
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("stand-in did not start", e);
+        }
+        String url = "http://localhost:" + server.actualPort();
+        String early = EarlyExecution.publishBeforeStart();
+        return Map.of(EarlyExecution.ID_KEY, early,
+                "playground.terminal.session-service-url", url,
+                "playground.terminal.executor-service-url", url,
+                "test.stand-in.url", url);
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.close();
+            vertx.close();
+        }
+        if (docker != null && containerId != null) {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        }
+    }
+
+    static DockerClient dockerClient() {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        var http = new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+}

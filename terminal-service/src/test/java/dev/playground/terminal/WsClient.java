@@ -1,0 +1,126 @@
+package dev.playground.terminal;
+
+import dev.playground.contract.Principal;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/** A real WebSocket client as a browser would use it: raw bytes in binary frames, JSON in text frames. */
+final class WsClient implements AutoCloseable {
+
+    /** How the server closed the socket. */
+    record Closed(int code, String reason) {
+    }
+
+    private final WebSocketClient client;
+    private final WebSocket socket;
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private volatile long binaryBytes;
+
+    private WsClient(WebSocketClient client, WebSocket socket) {
+        this.client = client;
+        this.socket = socket;
+        socket.binaryMessageHandler(b -> {
+            synchronized (output) {
+                binaryBytes += b.length();
+                if (output.size() < (8 << 20)) {
+                    output.writeBytes(b.getBytes());
+                }
+                output.notifyAll();
+            }
+        });
+        socket.textMessageHandler(texts::add);
+        socket.closeHandler(v -> closed.complete(new Closed(
+                socket.closeStatusCode() == null ? -1 : socket.closeStatusCode(), socket.closeReason())));
+    }
+
+    static WsClient connect(Vertx vertx, URI base, String path, String principal) throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient();
+        var options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
+        if (principal != null) {
+            options.addHeader(Principal.HEADER, principal);
+        }
+        // Handlers are set on the event loop as the socket opens, so an immediate close frame is not missed.
+        return client.connect(options).map(ws -> new WsClient(client, ws))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    void type(String keys) {
+        socket.writeBinaryMessage(Buffer.buffer(keys.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    void send(String json) {
+        socket.writeTextMessage(json);
+    }
+
+    /** Waits until the output so far, decoded as UTF-8, satisfies {@code until}; returns it. */
+    String awaitOutput(Predicate<String> until, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (output) {
+            while (true) {
+                String text = output.toString(StandardCharsets.UTF_8);
+                if (until.test(text)) {
+                    return text;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("output never matched; got: " + text);
+                }
+                output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    String awaitOutputContaining(String text) throws InterruptedException, TimeoutException {
+        return awaitOutput(s -> s.contains(text), Duration.ofSeconds(15));
+    }
+
+    /** Forgets the output so far (to look only at what a next command prints). */
+    void clearOutput() {
+        synchronized (output) {
+            output.reset();
+        }
+    }
+
+    String nextText(Duration timeout) throws InterruptedException {
+        return texts.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Closed awaitClose(Duration timeout) throws Exception {
+        return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    long binaryBytes() {
+        return binaryBytes;
+    }
+
+    /** Stops reading from the socket, as a stalled browser tab would. */
+    void stopReading() {
+        socket.pause();
+    }
+
+    void resumeReading() {
+        socket.resume();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isClosed()) {
+            socket.close();
+        }
+        client.close();
+    }
+}
