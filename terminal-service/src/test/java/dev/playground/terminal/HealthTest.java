@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
+@QuarkusTestResource(SessionServiceStandIn.class)
 class HealthTest {
 
     @Test
