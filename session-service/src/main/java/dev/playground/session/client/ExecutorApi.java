@@ -1,0 +1,20 @@
+package dev.playground.session.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playground.contract.Principal;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** executor-service's view of in-flight executions (docs/ARCHITECTURE.md, internal API). */
+@RegisterRestClient(configKey = "executor")
+@Path("/api/v1/executions")
+interface ExecutorApi {
+
+    @GET
+    @Path("/{id}")
+    Uni<JsonNode> get(@PathParam("id") String id, @HeaderParam(Principal.HEADER) String principal);
+}

@@ -1,0 +1,189 @@
+package dev.playground.session.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting of session-service (env override: upper-case with underscores, e.g. PLAYGROUND_INSTANCE). */
+@ConfigMapping(prefix = "playground")
+public interface PlaygroundConfig {
+
+    /** This deployment's name, written on every container, volume and network as label playground.instance. */
+    @WithDefault("compose")
+    String instance();
+
+    /** The gateway's public base URL, used to build each port's previewUrl. */
+    @WithName("public-url")
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    Preview preview();
+
+    Session session();
+
+    Files files();
+
+    Exec exec();
+
+    Packages packages();
+
+    /** Preview routing. */
+    interface Preview {
+        /** Internal Docker network joined by sessions that ask for ports (created internal when missing). */
+        @WithDefault("playground-previews")
+        String network();
+
+        /** HMAC key shared with the gateway; when unset a random key is used and previews cannot be verified. */
+        Optional<String> secret();
+
+        /** How long a previewUrl's token stays valid after the record was read. */
+        @WithDefault("24h")
+        Duration tokenTtl();
+    }
+
+    /** Session containers and their lifecycle. */
+    interface Session {
+        /** Runtime image per template, e.g. playground.session.images.python=playground/runtime-python:latest. */
+        Map<String, String> images();
+
+        /** Mount point of the workspace volume inside the container (the images' HOME and WORKDIR). */
+        @WithDefault("/workspace")
+        String workdir();
+
+        /** User (uid:gid) the session container and every exec run as: the images' `sandbox` user. */
+        @WithDefault("1000:1000")
+        String user();
+
+        /** Memory limit (MB) when the request names none; swap is set equal to it. */
+        @WithDefault("512")
+        int defaultMemoryMb();
+
+        /** Largest memory limit (MB) a request may ask for. */
+        @WithDefault("2048")
+        int maxMemoryMb();
+
+        /** CPU quota (cores) when the request names none. */
+        @WithDefault("0.5")
+        double defaultCpus();
+
+        /** Largest CPU quota (cores) a request may ask for. */
+        @WithDefault("2")
+        double maxCpus();
+
+        /** Process limit when the request names none. */
+        @WithDefault("256")
+        int defaultPids();
+
+        /** Largest process limit a request may ask for. */
+        @WithDefault("1024")
+        int maxPids();
+
+        /** Workspace size limit (MB) when the request names none; also the largest file a process may write. */
+        @WithDefault("1024")
+        int defaultDiskMb();
+
+        /** Largest workspace size limit (MB) a request may ask for. */
+        @WithDefault("4096")
+        int maxDiskMb();
+
+        /** Size of the container's /tmp tmpfs (MB). */
+        @WithDefault("256")
+        int tmpMb();
+
+        /** Idle timeout when the request names none. */
+        @WithDefault("30m")
+        Duration defaultIdleTimeout();
+
+        /** Largest idle timeout a request may ask for. */
+        @WithDefault("24h")
+        Duration maxIdleTimeout();
+
+        /** How long a stopped or expired session keeps its workspace before it is deleted. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** Most sessions one owner may have STARTING or RUNNING at once. */
+        @WithDefault("5")
+        int maxLivePerOwner();
+
+        /** Most preview ports one session may ask for. */
+        @WithDefault("5")
+        int maxPorts();
+
+        /** How often idle sessions are looked for. */
+        @WithDefault("30s")
+        Duration reaperInterval();
+
+        /** How often records and containers are brought into agreement. */
+        @WithDefault("60s")
+        Duration reconcileInterval();
+
+        /** A STARTING record older than this has lost its creator (service killed mid-create). */
+        @WithDefault("2m")
+        Duration startingGrace();
+    }
+
+    /** The workspace file API. */
+    interface Files {
+        /** Largest single file written or read through the API. */
+        @WithDefault("10485760")
+        long maxFileBytes();
+
+        /** Most files in one files:sync request. */
+        @WithDefault("1000")
+        int maxSyncFiles();
+
+        /** Most entries a tree listing returns (the response says when it was cut). */
+        @WithDefault("10000")
+        int maxTreeEntries();
+    }
+
+    /** One-off commands in a session. */
+    interface Exec {
+        /** Timeout when the request names none. */
+        @WithDefault("30s")
+        Duration defaultTimeout();
+
+        /** Largest timeout a request may ask for. */
+        @WithDefault("10m")
+        Duration maxTimeout();
+
+        /** Bytes kept of each of stdout and stderr; the rest is dropped and the response says so. */
+        @WithDefault("1048576")
+        int maxOutputBytes();
+    }
+
+    /** Package installs (npm, pip) in a short-lived helper container with network. */
+    interface Packages {
+        /** Network of the install helper: needs a route to the registries, never the backend network. */
+        @WithDefault("bridge")
+        String network();
+
+        /** Time limit of one install. */
+        @WithDefault("5m")
+        Duration timeout();
+
+        /** Memory limit of the install helper (MB). */
+        @WithDefault("1024")
+        int memoryMb();
+
+        /** Most packages in one request. */
+        @WithDefault("50")
+        int maxPackages();
+
+        /** npm registry URL (a mirror); npm's default when unset. */
+        Optional<String> npmRegistry();
+
+        /** pip index URL (PyPI or a mirror); pip's default when unset. */
+        Optional<String> pipIndexUrl();
+
+        /**
+         * Path ON THE DOCKER HOST of a PEM bundle of extra trusted CA certificates (corporate or intercepting
+         * proxies), mounted read-only into install helpers and named to npm, node and pip.
+         */
+        Optional<String> caFile();
+    }
+}

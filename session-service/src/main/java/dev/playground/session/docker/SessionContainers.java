@@ -1,0 +1,207 @@
+package dev.playground.session.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.model.Volume;
+import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.sandbox.SandboxSpec;
+import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.domain.SessionRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** Session containers and workspace volumes in Docker. Blocking: call from a worker thread. */
+@ApplicationScoped
+public class SessionContainers {
+    private static final Logger LOG = Logger.getLogger(SessionContainers.class);
+    private static final long MB = 1024L * 1024L;
+
+    private final DockerClient docker;
+    private final PlaygroundConfig config;
+
+    SessionContainers(DockerClient docker, PlaygroundConfig config) {
+        this.docker = docker;
+        this.config = config;
+    }
+
+    public static String volumeName(String sessionId) {
+        return "playground-session-" + sessionId;
+    }
+
+    public Map<String, String> labels(SessionRecord s) {
+        return ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION, s.id, s.owner);
+    }
+
+    /** Creates the workspace volume (if missing) and a hardened container on it; returns the container id. */
+    public String create(SessionRecord s, boolean withPorts) {
+        try {
+            docker.createVolumeCmd().withName(s.volumeName).withLabels(labels(s)).exec();
+        } catch (ConflictException e) {
+            // already there: the session is being re-created on its kept workspace
+        }
+        if (withPorts) {
+            ensurePreviewNetwork();
+        }
+        String workdir = config.session().workdir();
+        SandboxSpec spec = SandboxSpec.of(s.memoryMb * MB, s.cpus, s.pids, s.diskMb * MB)
+                .withTmpfs("/tmp", config.session().tmpMb() * MB, true)
+                .withBind(new Bind(s.volumeName, new Volume(workdir)))
+                .withNetwork(withPorts ? config.preview().network() : "none");
+        var hostConfig = spec.toHostConfig().withInit(true);
+        String id = docker.createContainerCmd(s.image)
+                .withName("playground-session-" + s.id)
+                .withLabels(labels(s))
+                .withHostConfig(hostConfig)
+                .withUser(config.session().user())
+                .withWorkingDir(workdir)
+                .withEnv("HOME=" + workdir)
+                .withHostName("sandbox")
+                // The main process only keeps the container alive; work arrives by exec.
+                .withEntrypoint(List.of())
+                .withCmd("sleep", "infinity")
+                .exec().getId();
+        LOG.infof("session %s: container %s created from %s", s.id, id, s.image);
+        return id;
+    }
+
+    /** Starts the container; false when it no longer exists. */
+    public boolean start(String containerId) {
+        try {
+            docker.startContainerCmd(containerId).exec();
+            return true;
+        } catch (NotModifiedException e) {
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    public void stop(String containerId) {
+        if (containerId == null) {
+            return;
+        }
+        try {
+            docker.stopContainerCmd(containerId).withTimeout(2).exec();
+        } catch (NotFoundException | NotModifiedException e) {
+            // already gone or stopped: the goal is reached
+        }
+    }
+
+    public void removeContainer(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(false).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (ConflictException e) {
+            LOG.debugf("container %s: removal already in progress", containerId);
+        }
+    }
+
+    public void removeVolume(String volumeName) {
+        try {
+            docker.removeVolumeCmd(volumeName).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        }
+    }
+
+    /** Removes a session's container(s) by label, then its volume: nothing of it stays behind. */
+    public void removeAll(SessionRecord s) {
+        for (Container c : sessionContainers()) {
+            if (s.id.equals(c.getLabels().get(ContainerLabels.ID))) {
+                removeContainer(c.getId());
+            }
+        }
+        if (s.containerId != null) {
+            removeContainer(s.containerId);
+        }
+        removeVolume(s.volumeName);
+    }
+
+    /** The container's state ("running", "exited", ...), or empty when it does not exist. */
+    public Optional<String> state(String containerId) {
+        if (containerId == null) {
+            return Optional.empty();
+        }
+        try {
+            var state = docker.inspectContainerCmd(containerId).exec().getState();
+            return Optional.ofNullable(state.getStatus());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The container's address on the preview network. */
+    public String previewAddress(String containerId) {
+        var networks = docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks();
+        var net = networks == null ? null : networks.get(config.preview().network());
+        if (net == null || net.getIpAddress() == null || net.getIpAddress().isEmpty()) {
+            throw new IllegalStateException("container " + containerId + " has no address on "
+                    + config.preview().network());
+        }
+        return net.getIpAddress();
+    }
+
+    public boolean volumeExists(String name) {
+        try {
+            docker.inspectVolumeCmd(name).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Every session container of this instance, running or not. */
+    public List<Container> sessionContainers() {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(labelMap()).exec();
+    }
+
+    /** Every workspace volume of this instance. */
+    public List<InspectVolumeResponse> sessionVolumes() {
+        var volumes = docker.listVolumesCmd()
+                .withFilter("label", ContainerLabels.filter(config.instance(), ContainerLabels.KIND_SESSION))
+                .exec().getVolumes();
+        return volumes == null ? List.of() : volumes;
+    }
+
+    private Map<String, String> labelMap() {
+        Map<String, String> m = new HashMap<>();
+        for (String f : ContainerLabels.filter(config.instance(), ContainerLabels.KIND_SESSION)) {
+            int eq = f.indexOf('=');
+            m.put(f.substring(0, eq), f.substring(eq + 1));
+        }
+        return m;
+    }
+
+    /**
+     * The preview network is internal (no route out): sessions with ports are reachable from the gateway but
+     * reach nothing themselves. Created on first use when the deployment did not create it.
+     */
+    public void ensurePreviewNetwork() {
+        String name = config.preview().network();
+        boolean exists = docker.listNetworksCmd().withNameFilter(name).exec().stream()
+                .anyMatch(n -> name.equals(n.getName()));
+        if (exists) {
+            return;
+        }
+        try {
+            docker.createNetworkCmd().withName(name).withDriver("bridge").withInternal(true)
+                    .withLabels(Map.of(ContainerLabels.MANAGED, "true", ContainerLabels.INSTANCE, config.instance()))
+                    .withCheckDuplicate(true)
+                    .exec();
+            LOG.infof("created internal preview network %s", name);
+        } catch (ConflictException e) {
+            // created concurrently
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.playground.session.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One execution as the history knows it from {@code playground.execution.events}. */
+@Entity
+@Table(name = "execution")
+public class ExecutionRecord {
+    @Id
+    public String id;
+    public String owner;
+    @Column(name = "session_id")
+    public String sessionId;
+    public String language;
+    public String status;
+    public String verdict;
+    /** The COMPLETED event's result, as JSON. */
+    public String result;
+    @Column(name = "last_seq")
+    public long lastSeq;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,45 @@
+package dev.playground.session.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** A session as PostgreSQL keeps it; Docker is brought to agree with it, never the other way round. */
+@Entity
+@Table(name = "session")
+public class SessionRecord {
+    @Id
+    public String id;
+    public String owner;
+    public String template;
+    public String image;
+    @Column(name = "container_id")
+    public String containerId;
+    @Column(name = "volume_name")
+    public String volumeName;
+    @Enumerated(EnumType.STRING)
+    public SessionState state;
+    /** JSON array of {@link PortMapping}. */
+    public String ports;
+    @Column(name = "memory_mb")
+    public int memoryMb;
+    public double cpus;
+    public int pids;
+    @Column(name = "disk_mb")
+    public int diskMb;
+    @Column(name = "idle_timeout_seconds")
+    public int idleTimeoutSeconds;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "last_active_at")
+    public Instant lastActiveAt;
+    @Column(name = "stopped_at")
+    public Instant stoppedAt;
+    @Version
+    public long version;
+}

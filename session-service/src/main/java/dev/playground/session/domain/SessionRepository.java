@@ -1,0 +1,60 @@
+package dev.playground.session.domain;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+@ApplicationScoped
+public class SessionRepository implements PanacheRepositoryBase<SessionRecord, String> {
+
+    public Uni<SessionRecord> findOwned(String id, String owner) {
+        return find("id = ?1 and owner = ?2", id, owner).firstResult();
+    }
+
+    public Uni<List<SessionRecord>> listOwned(String owner) {
+        return list("owner = ?1 and state <> ?2", Sort.descending("createdAt"), owner, SessionState.DELETED);
+    }
+
+    public Uni<Long> countLive(String owner) {
+        return count("owner = ?1 and state in ?2", owner, List.of(SessionState.STARTING, SessionState.RUNNING));
+    }
+
+    /**
+     * Moves a session to {@code target} only if it is still in one of {@code from}: the database decides races
+     * between two requests (stop and delete at once), so exactly one of them wins.
+     */
+    public Uni<Boolean> transition(String id, Collection<SessionState> from, SessionState target, Instant at) {
+        String stopped = target == SessionState.STOPPED || target == SessionState.EXPIRED
+                ? ", stoppedAt = :at" : target == SessionState.STARTING ? ", stoppedAt = null" : "";
+        var params = Parameters.with("target", target).and("id", id).and("from", from);
+        if (stopped.contains(":at")) {
+            params = params.and("at", at);
+        }
+        return update("state = :target" + stopped + ", version = version + 1 where id = :id and state in :from",
+                params.map()).map(n -> n == 1);
+    }
+
+    public Uni<Integer> touch(String id, Instant at) {
+        return update("lastActiveAt = ?1 where id = ?2 and lastActiveAt < ?1", at, id);
+    }
+
+    public Uni<List<SessionRecord>> idleRunning(Instant now) {
+        return list("state = ?1", SessionState.RUNNING)
+                .map(all -> all.stream()
+                        .filter(s -> s.lastActiveAt.plusSeconds(s.idleTimeoutSeconds).isBefore(now))
+                        .toList());
+    }
+
+    public Uni<List<SessionRecord>> stoppedBefore(Instant cutoff) {
+        return list("state in ?1 and stoppedAt < ?2", List.of(SessionState.STOPPED, SessionState.EXPIRED), cutoff);
+    }
+
+    public Uni<List<SessionRecord>> notDeleted() {
+        return list("state <> ?1", SessionState.DELETED);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.playground.session.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playground.contract.Principal;
+import dev.playground.session.client.ExecutorExecutions;
+import dev.playground.session.service.ExecutionHistory;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** The durable execution history (own executions only), with the executor asked about ids not recorded yet. */
+@Path("/api/v1/executions")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExecutionResource {
+
+    private final ExecutionHistory history;
+    private final ExecutorExecutions executor;
+
+    ExecutionResource(ExecutionHistory history, ExecutorExecutions executor) {
+        this.history = history;
+        this.executor = executor;
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<JsonNode> get(@HeaderParam(Principal.HEADER) String owner, @PathParam("id") String id) {
+        return history.find(id, owner).flatMap(r -> r != null
+                        ? Uni.createFrom().item(history.view(r))
+                        : executor.find(id, owner))
+                .onItem().ifNull().failWith(() -> Problem.notFound("Execution", id));
+    }
+
+    @GET
+    public Uni<List<JsonNode>> list(@HeaderParam(Principal.HEADER) String owner,
+                                    @QueryParam("sessionId") String sessionId,
+                                    @QueryParam("limit") @DefaultValue("20") int limit) {
+        if (limit < 1 || limit > 100) {
+            throw Problem.invalid("limit must be between 1 and 100; " + limit + " is not.");
+        }
+        return history.latest(owner, sessionId == null || sessionId.isBlank() ? null : sessionId, limit)
+                .map(all -> all.stream().map(history::view).toList());
+    }
+}

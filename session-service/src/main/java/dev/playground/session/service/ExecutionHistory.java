@@ -1,0 +1,132 @@
+package dev.playground.session.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playground.contract.execution.ExecutionEvent;
+import dev.playground.contract.execution.ExecutionEventType;
+import dev.playground.contract.execution.ExecutionStatus;
+import dev.playground.session.domain.ExecutionRecord;
+import dev.playground.session.domain.ExecutionRepository;
+import dev.playground.session.domain.SessionRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The durable execution history, filled from {@code playground.execution.events}: status moves forward only
+ * (a redelivered old event changes nothing), and COMPLETED stores the whole result. An event naming a session
+ * counts as activity of that session.
+ */
+@ApplicationScoped
+public class ExecutionHistory {
+    private static final Logger LOG = Logger.getLogger(ExecutionHistory.class);
+
+    private final ExecutionRepository executions;
+    private final SessionRepository sessions;
+    private final ObjectMapper json;
+
+    ExecutionHistory(ExecutionRepository executions, SessionRepository sessions, ObjectMapper json) {
+        this.executions = executions;
+        this.sessions = sessions;
+        this.json = json;
+    }
+
+    @Incoming("execution-events")
+    @Retry(maxRetries = 20, delay = 1000, jitter = 200)
+    public Uni<Void> record(ExecutionEvent event) {
+        if (event == null || event.executionId() == null || event.owner() == null) {
+            return Uni.createFrom().voidItem(); // unreadable: nothing to record
+        }
+        ExecutionStatus status = switch (event.type()) {
+            case QUEUED -> ExecutionStatus.QUEUED;
+            case STARTED -> ExecutionStatus.RUNNING;
+            case COMPLETED -> ExecutionStatus.COMPLETED;
+            default -> null; // output events are the stream's business, not the history's
+        };
+        if (status == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant at = event.at() == null ? Instant.now() : event.at();
+        return Panache.withTransaction(() -> executions.findById(event.executionId()).flatMap(found -> {
+            ExecutionRecord r = found;
+            if (r == null) {
+                r = new ExecutionRecord();
+                r.id = event.executionId();
+                r.owner = event.owner();
+                r.createdAt = at;
+                r.status = status.name();
+            } else if (ExecutionStatus.valueOf(r.status).ordinal() > status.ordinal()
+                    || (r.status.equals(status.name()) && r.lastSeq >= event.seq())) {
+                return Uni.createFrom().voidItem();
+            }
+            r.sessionId = event.sessionId() != null ? event.sessionId() : r.sessionId;
+            r.status = status.name();
+            r.lastSeq = event.seq();
+            r.updatedAt = at;
+            if (event.type() == ExecutionEventType.COMPLETED && event.result() != null) {
+                r.language = event.result().language();
+                r.verdict = event.result().verdict() == null ? null : event.result().verdict().name();
+                r.createdAt = event.result().createdAt() != null ? event.result().createdAt() : r.createdAt;
+                r.result = write(event.result());
+            }
+            LOG.debugf("execution %s: %s recorded", r.id, status);
+            Uni<Void> touch = event.sessionId() == null ? Uni.createFrom().voidItem()
+                    : sessions.touch(event.sessionId(), Instant.now()).replaceWithVoid();
+            return executions.persist(r).replaceWith(touch);
+        }));
+    }
+
+    public Uni<ExecutionRecord> find(String id, String owner) {
+        return Panache.withSession(() -> executions.findOwned(id, owner));
+    }
+
+    public Uni<List<ExecutionRecord>> latest(String owner, String sessionId, int limit) {
+        return Panache.withSession(() -> executions.latest(owner, sessionId, limit));
+    }
+
+    /** What a caller sees: the whole result once COMPLETED, else what the events said so far. */
+    public JsonNode view(ExecutionRecord r) {
+        if (r.result != null) {
+            try {
+                ObjectNode node = (ObjectNode) json.readTree(r.result);
+                node.put("id", r.id);
+                node.put("status", r.status);
+                if (r.sessionId != null) {
+                    node.put("sessionId", r.sessionId);
+                }
+                return node;
+            } catch (JsonProcessingException e) {
+                LOG.warnf("execution %s: stored result unreadable", r.id);
+            }
+        }
+        ObjectNode node = json.createObjectNode();
+        node.put("id", r.id);
+        if (r.sessionId != null) {
+            node.put("sessionId", r.sessionId);
+        }
+        if (r.language != null) {
+            node.put("language", r.language);
+        }
+        node.put("status", r.status);
+        if (r.verdict != null) {
+            node.put("verdict", r.verdict);
+        }
+        node.put("createdAt", r.createdAt.toString());
+        return node;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.playground.session.service;
+
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.session.SessionEventType;
+import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.docker.SessionContainers;
+import dev.playground.session.domain.SessionRecord;
+import dev.playground.session.domain.SessionRepository;
+import dev.playground.session.domain.SessionState;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Brings records and Docker into agreement, at start and periodically, for this instance only. Docker is listed
+ * BEFORE the records are read: a container or volume always has its record first, so anything listed without a
+ * live record really is an orphan, never a session being created.
+ */
+@ApplicationScoped
+public class SessionReconciler {
+    private static final Logger LOG = Logger.getLogger(SessionReconciler.class);
+
+    /** What one pass decided for a record: a state move (with the state it was seen in). */
+    record Move(SessionRecord session, SessionState target, boolean containerGone) {
+    }
+
+    private final SessionRepository sessions;
+    private final SessionContainers containers;
+    private final SessionService service;
+    private final SessionEvents events;
+    private final PlaygroundConfig config;
+
+    SessionReconciler(SessionRepository sessions, SessionContainers containers, SessionService service,
+                      SessionEvents events, PlaygroundConfig config) {
+        this.sessions = sessions;
+        this.containers = containers;
+        this.service = service;
+        this.events = events;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${playground.session.reconcile-interval:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return reconcile().onFailure().invoke(e -> LOG.warnf("reconcile pass failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One pass; the number of records moved and Docker objects removed. */
+    public Uni<Integer> reconcile() {
+        record Seen(List<Container> containers, List<InspectVolumeResponse> volumes) {
+        }
+        return service.blocking(() -> new Seen(containers.sessionContainers(), containers.sessionVolumes()))
+                .flatMap(seen -> Panache.withSession(sessions::notDeleted).flatMap(records -> {
+                    Map<String, SessionRecord> live = records.stream()
+                            .collect(Collectors.toMap(r -> r.id, Function.identity()));
+                    return service.blocking(() -> decide(seen.containers(), seen.volumes(), live));
+                }))
+                .flatMap(this::apply);
+    }
+
+    private record Decisions(List<Move> moves, int removed) {
+    }
+
+    private Decisions decide(List<Container> seenContainers, List<InspectVolumeResponse> seenVolumes,
+                             Map<String, SessionRecord> live) {
+        int removed = 0;
+        for (Container c : seenContainers) {
+            String id = c.getLabels().get(ContainerLabels.ID);
+            if (!live.containsKey(id)) {
+                LOG.infof("session %s: container %s has no live record, removed", id, c.getId());
+                containers.removeContainer(c.getId());
+                removed++;
+            }
+        }
+        for (InspectVolumeResponse v : seenVolumes) {
+            String id = v.getLabels() == null ? null : v.getLabels().get(ContainerLabels.ID);
+            if (!live.containsKey(id)) {
+                LOG.infof("session %s: volume %s has no live record, removed", id, v.getName());
+                containers.removeVolume(v.getName());
+                removed++;
+            }
+        }
+        List<Move> moves = new ArrayList<>();
+        Instant staleStart = Instant.now().minus(config.session().startingGrace());
+        for (SessionRecord s : live.values()) {
+            if (s.state == SessionState.STARTING && s.lastActiveAt.isAfter(staleStart)) {
+                continue; // its creator is still at work
+            }
+            Optional<String> state = containers.state(s.containerId);
+            boolean volume = containers.volumeExists(s.volumeName);
+            if (state.isEmpty() && !volume && s.state != SessionState.STARTING) {
+                moves.add(new Move(s, SessionState.DELETED, true)); // workspace gone: nothing left to start
+            } else if (s.state == SessionState.RUNNING && !"running".equals(state.orElse(""))) {
+                moves.add(new Move(s, SessionState.STOPPED, state.isEmpty()));
+            } else if (s.state == SessionState.STARTING) {
+                containers.stop(s.containerId);
+                moves.add(new Move(s, SessionState.STOPPED, state.isEmpty()));
+            } else if ((s.state == SessionState.STOPPED || s.state == SessionState.EXPIRED)) {
+                if ("running".equals(state.orElse(""))) {
+                    containers.stop(s.containerId);
+                } else if (state.isEmpty() && s.containerId != null) {
+                    moves.add(new Move(s, s.state, true)); // forget the container; start makes a new one
+                }
+            }
+        }
+        return new Decisions(moves, removed);
+    }
+
+    private Uni<Integer> apply(Decisions d) {
+        return Multi.createFrom().iterable(d.moves()).onItem().transformToUniAndConcatenate(m -> {
+            SessionRecord s = m.session();
+            String set = "state = :target" + (m.containerGone() ? ", containerId = null" : "")
+                    + (m.target() == s.state ? "" : ", stoppedAt = :now");
+            var params = io.quarkus.panache.common.Parameters.with("target", m.target()).and("id", s.id)
+                    .and("seen", s.state);
+            if (m.target() != s.state) {
+                params = params.and("now", Instant.now());
+            }
+            var query = params.map();
+            return Panache.withTransaction(() -> sessions.update(set
+                            + ", version = version + 1 where id = :id and state = :seen", query))
+                    .invoke(n -> {
+                        if (n == 1 && m.target() != s.state) {
+                            LOG.infof("session %s: container %s, record %s -> %s", s.id,
+                                    m.containerGone() ? "gone" : "not running", s.state, m.target());
+                            events.publish(s.id, s.owner, m.target() == SessionState.DELETED
+                                    ? SessionEventType.DELETED : SessionEventType.STOPPED);
+                            if (m.target() == SessionState.DELETED) {
+                                service.blocking(() -> {
+                                    containers.removeAll(s);
+                                    return null;
+                                }).subscribe().with(x -> { }, e -> LOG.warnf("session %s: %s", s.id, e.getMessage()));
+                            }
+                        }
+                    })
+                    .onFailure().invoke(e -> LOG.warnf("session %s: reconcile failed: %s", s.id, e.getMessage()))
+                    .onFailure().recoverWithItem(0);
+        }).collect().asList().map(ns -> ns.stream().mapToInt(Integer::intValue).sum() + d.removed());
+    }
+}

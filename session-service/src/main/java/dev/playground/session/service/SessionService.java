@@ -1,0 +1,270 @@
+package dev.playground.session.service;
+
+import dev.playground.contract.session.SessionEventType;
+import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.docker.SessionContainers;
+import dev.playground.session.domain.PortMapping;
+import dev.playground.session.domain.SessionRecord;
+import dev.playground.session.domain.SessionRepository;
+import dev.playground.session.domain.SessionState;
+import dev.playground.session.rest.Problem;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The session lifecycle. The record moves first (a conditional update, so of two racing requests exactly one
+ * wins), then Docker follows; whatever Docker fails to do, the reconciler finishes. A record exists before its
+ * container and volume do, so the reconciler never mistakes a session being created for an orphan.
+ */
+@ApplicationScoped
+public class SessionService {
+    private static final Logger LOG = Logger.getLogger(SessionService.class);
+
+    /** What a create request asks for; nulls take the configured defaults. */
+    public record CreateCommand(String template, List<Integer> ports, Integer memoryMb, Double cpus, Integer pids,
+                                Integer diskMb, Integer idleTimeoutMinutes) {
+    }
+
+    private final SessionRepository sessions;
+    private final SessionContainers containers;
+    private final SessionEvents events;
+    private final PlaygroundConfig config;
+    private final SessionViews views;
+    private final Vertx vertx;
+
+    SessionService(SessionRepository sessions, SessionContainers containers, SessionEvents events,
+                   PlaygroundConfig config, SessionViews views, Vertx vertx) {
+        this.sessions = sessions;
+        this.containers = containers;
+        this.events = events;
+        this.config = config;
+        this.views = views;
+        this.vertx = vertx;
+    }
+
+    /** Runs Docker work on a worker thread and comes back on the caller's Vert.x context (Hibernate Reactive needs it). */
+    public <T> Uni<T> blocking(Supplier<T> work) {
+        return vertx.executeBlocking(Uni.createFrom().item(work), false);
+    }
+
+    public Uni<SessionRecord> owned(String id, String owner) {
+        return Panache.withSession(() -> sessions.findOwned(id, owner))
+                .onItem().ifNull().failWith(() -> Problem.notFound("Session", id));
+    }
+
+    /** An owned session in a state that allows {@code what}; touched, since using a session is activity. */
+    public Uni<SessionRecord> usable(String id, String owner, Set<SessionState> allowed, String what) {
+        return owned(id, owner).call(s -> {
+            if (!allowed.contains(s.state)) {
+                return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state + "; " + what
+                        + " needs it " + allowed.stream().map(Enum::name).reduce((a, b) -> a + " or " + b).orElse("")
+                        + (s.state == SessionState.STOPPED || s.state == SessionState.EXPIRED
+                        ? ". Start it with POST /api/v1/sessions/" + id + "/start." : ".")));
+            }
+            return touch(id);
+        });
+    }
+
+    public Uni<Void> touch(String id) {
+        return Panache.withTransaction(() -> sessions.touch(id, Instant.now())).replaceWithVoid();
+    }
+
+    public Uni<List<SessionRecord>> list(String owner) {
+        return Panache.withSession(() -> sessions.listOwned(owner));
+    }
+
+    public Uni<SessionRecord> create(String owner, CreateCommand cmd) {
+        SessionRecord s = validate(owner, cmd);
+        return Panache.withTransaction(() -> sessions.countLive(owner).flatMap(live -> {
+                    if (live >= config.session().maxLivePerOwner()) {
+                        return Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most "
+                                + config.session().maxLivePerOwner() + " may run at once. Stop or delete one first."));
+                    }
+                    return sessions.persist(s);
+                }))
+                .invoke(() -> events.publish(s.id, owner, SessionEventType.CREATED))
+                .flatMap(x -> launch(s, SessionEventType.CREATED));
+    }
+
+    public Uni<SessionRecord> start(String id, String owner) {
+        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.countLive(owner).flatMap(live -> {
+            if (live >= config.session().maxLivePerOwner()) {
+                return Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most "
+                        + config.session().maxLivePerOwner() + " may run at once. Stop one first."));
+            }
+            return sessions.transition(id, EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED),
+                    SessionState.STARTING, Instant.now());
+        })).flatMap(moved -> {
+            if (!moved) {
+                return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
+                        + "; only a STOPPED or EXPIRED session can be started."));
+            }
+            return launch(s, SessionEventType.STARTED);
+        }));
+    }
+
+    /** Brings a STARTING record's container up (creating it on the kept volume when it is gone) and marks it RUNNING. */
+    private Uni<SessionRecord> launch(SessionRecord s, SessionEventType cause) {
+        List<PortMapping> asked = views.ports(s);
+        return blocking(() -> {
+            String containerId = s.containerId;
+            if (containerId == null || containers.state(containerId).isEmpty()) {
+                containerId = containers.create(s, !asked.isEmpty());
+            }
+            if (!containers.start(containerId)) {
+                containerId = containers.create(s, !asked.isEmpty());
+                containers.start(containerId);
+            }
+            List<PortMapping> ports = new ArrayList<>();
+            for (PortMapping p : asked) {
+                ports.add(new PortMapping(p.port(), containers.previewAddress(containerId), p.port()));
+            }
+            s.containerId = containerId;
+            s.ports = views.portsJson(ports);
+            return s;
+        }).onFailure(e -> !(e instanceof Problem)).recoverWithUni(e -> {
+            LOG.errorf(e, "session %s: container did not start", s.id);
+            return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.STARTING),
+                            SessionState.STOPPED, Instant.now()))
+                    .invoke(moved -> {
+                        if (moved) {
+                            events.publish(s.id, s.owner, SessionEventType.STOPPED);
+                        }
+                    })
+                    .flatMap(x -> Uni.createFrom().failure(Problem.unavailable("Session " + s.id
+                            + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
+        }).flatMap(started -> {
+            Instant now = Instant.now();
+            return Panache.withTransaction(() -> sessions.update("containerId = ?1, ports = ?2, state = ?3, "
+                            + "lastActiveAt = ?4, version = version + 1 where id = ?5 and state = ?6",
+                    started.containerId, started.ports, SessionState.RUNNING, now, s.id, SessionState.STARTING));
+        }).flatMap(n -> {
+            if (n == 0) {
+                // deleted (or stopped) while starting: the newer decision wins, the container goes
+                return blocking(() -> {
+                    containers.stop(s.containerId);
+                    return 0;
+                }).flatMap(x -> Uni.createFrom().failure(Problem.conflict("Session " + s.id
+                        + " changed while it was starting.")));
+            }
+            events.publish(s.id, s.owner, SessionEventType.STARTED);
+            return owned(s.id, s.owner);
+        });
+    }
+
+    public Uni<SessionRecord> stop(String id, String owner) {
+        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.transition(id,
+                        EnumSet.of(SessionState.RUNNING), SessionState.STOPPED, Instant.now()))
+                .flatMap(moved -> {
+                    if (!moved) {
+                        return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
+                                + "; only a RUNNING session can be stopped."));
+                    }
+                    return blocking(() -> {
+                        containers.stop(s.containerId);
+                        return s;
+                    });
+                })
+                .invoke(() -> events.publish(id, owner, SessionEventType.STOPPED))
+                .flatMap(x -> owned(id, owner)));
+    }
+
+    public Uni<Void> delete(String id, String owner) {
+        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.transition(id,
+                        SessionState.from(SessionState.DELETED), SessionState.DELETED, Instant.now()))
+                .flatMap(moved -> {
+                    if (!moved) {
+                        return Uni.createFrom().failure(Problem.conflict("Session " + id + " is already deleted."));
+                    }
+                    events.publish(id, owner, SessionEventType.DELETED);
+                    return blocking(() -> {
+                        containers.removeAll(s);
+                        return null;
+                    });
+                })).replaceWithVoid();
+    }
+
+    /** Idle expiry: stops a RUNNING session whose last activity is older than its idle timeout. */
+    public Uni<Void> expire(SessionRecord s) {
+        return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.RUNNING),
+                        SessionState.EXPIRED, Instant.now()))
+                .flatMap(moved -> !moved ? Uni.createFrom().voidItem() : blocking(() -> {
+                    containers.stop(s.containerId);
+                    return null;
+                }).invoke(() -> {
+                    LOG.infof("session %s: idle since %s, expired", s.id, s.lastActiveAt);
+                    events.publish(s.id, s.owner, SessionEventType.EXPIRED);
+                })).replaceWithVoid();
+    }
+
+    /** Retention: deletes a session stopped longer than the retention period, workspace included. */
+    public Uni<Void> purge(SessionRecord s) {
+        return Panache.withTransaction(() -> sessions.transition(s.id,
+                        EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED), SessionState.DELETED, Instant.now()))
+                .flatMap(moved -> !moved ? Uni.createFrom().voidItem() : blocking(() -> {
+                    containers.removeAll(s);
+                    return null;
+                }).invoke(() -> events.publish(s.id, s.owner, SessionEventType.DELETED))).replaceWithVoid();
+    }
+
+    private SessionRecord validate(String owner, CreateCommand cmd) {
+        var c = config.session();
+        if (cmd.template() == null || !c.images().containsKey(cmd.template())) {
+            throw Problem.invalid("template must be one of " + c.images().keySet().stream().sorted().toList()
+                    + (cmd.template() == null ? "." : "; '" + cmd.template() + "' is not."));
+        }
+        Set<Integer> ports = new LinkedHashSet<>(cmd.ports() == null ? List.of() : cmd.ports());
+        if (ports.size() > c.maxPorts()) {
+            throw Problem.invalid("At most " + c.maxPorts() + " preview ports per session.");
+        }
+        for (Integer p : ports) {
+            if (p == null || p < 1 || p > 65535) {
+                throw Problem.invalid("Ports must be between 1 and 65535; " + p + " is not.");
+            }
+        }
+        int memory = within("limits.memoryMb", cmd.memoryMb(), c.defaultMemoryMb(), 64, c.maxMemoryMb());
+        int pids = within("limits.pids", cmd.pids(), c.defaultPids(), 16, c.maxPids());
+        int disk = within("limits.diskMb", cmd.diskMb(), c.defaultDiskMb(), 16, c.maxDiskMb());
+        int idle = cmd.idleTimeoutMinutes() == null ? (int) c.defaultIdleTimeout().toSeconds()
+                : 60 * within("idleTimeoutMinutes", cmd.idleTimeoutMinutes(), 0, 1, (int) c.maxIdleTimeout().toMinutes());
+        double cpus = cmd.cpus() == null ? c.defaultCpus() : cmd.cpus();
+        if (cpus < 0.05 || cpus > c.maxCpus()) {
+            throw Problem.invalid("limits.cpus must be between 0.05 and " + c.maxCpus() + "; " + cpus + " is not.");
+        }
+        SessionRecord s = new SessionRecord();
+        s.id = UUID.randomUUID().toString();
+        s.owner = owner;
+        s.template = cmd.template();
+        s.image = c.images().get(cmd.template());
+        s.volumeName = SessionContainers.volumeName(s.id);
+        s.state = SessionState.STARTING;
+        s.ports = views.portsJson(ports.stream().map(p -> new PortMapping(p, null, p)).toList());
+        s.memoryMb = memory;
+        s.cpus = cpus;
+        s.pids = pids;
+        s.diskMb = disk;
+        s.idleTimeoutSeconds = idle;
+        s.createdAt = Instant.now();
+        s.lastActiveAt = s.createdAt;
+        return s;
+    }
+
+    private static int within(String name, Integer asked, int dflt, int min, int max) {
+        int v = asked == null ? dflt : asked;
+        if (v < min || v > max) {
+            throw Problem.invalid(name + " must be between " + min + " and " + max + "; " + v + " is not.");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.playground.session;
+
+import static dev.playground.session.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.playground.contract.Topics;
+import dev.playground.contract.execution.ExecutionEvent;
+import dev.playground.contract.execution.ExecutionEventType;
+import dev.playground.contract.execution.ExecutionResult;
+import dev.playground.contract.execution.ExecutionStatus;
+import dev.playground.contract.execution.StepResult;
+import dev.playground.contract.execution.Verdict;
+import dev.playground.contract.testing.KafkaTestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The history outlives the executor: it is filled from the execution events on the real broker. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestBroker.class)
+@QuarkusTestResource(SessionTestEnvironment.class)
+class ExecutionHistoryTest {
+
+    @Inject
+    ObjectMapper json;
+
+    @Test
+    void aCompletedExecutionIsAnsweredFromHistoryAndItsSessionCountsAsActive() throws Exception {
+        String owner = "history-" + System.nanoTime();
+        String session = Api.createSession(owner, Map.of("template", "python"));
+        Instant before = Instant.parse(as(owner).get("/api/v1/sessions/" + session).then().extract()
+                .path("lastActiveAt"));
+        String id = "exec-" + UUID.randomUUID();
+        String other = "exec-" + UUID.randomUUID();
+        Instant t = Instant.now();
+        var result = new ExecutionResult(id, session, "python", "3.13", ExecutionStatus.COMPLETED, Verdict.OK, null,
+                null, new StepResult("42\n", "", 0, null, 35L, 20L, 9000L, false, false), t, t.plusMillis(40));
+        try (var producer = producer()) {
+            send(producer, new ExecutionEvent(id, session, owner, 1, ExecutionEventType.QUEUED, t, null, null, null,
+                    null, null, null));
+            send(producer, new ExecutionEvent(id, session, owner, 2, ExecutionEventType.STARTED, t, null, null, null,
+                    null, null, null));
+            send(producer, new ExecutionEvent(id, session, owner, 3, ExecutionEventType.STDOUT, t, null, "42\n", null,
+                    null, null, null));
+            send(producer, new ExecutionEvent(id, session, owner, 4, ExecutionEventType.COMPLETED, t, null, null,
+                    null, null, null, result));
+            // a late duplicate of an earlier event does not move the execution back
+            send(producer, new ExecutionEvent(id, session, owner, 2, ExecutionEventType.STARTED, t, null, null, null,
+                    null, null, null));
+            send(producer, new ExecutionEvent(other, null, owner, 1, ExecutionEventType.QUEUED, t.plusSeconds(1),
+                    null, null, null, null, null, null));
+        }
+
+        Api.await("the execution is in the history", Duration.ofSeconds(30), () ->
+                as(owner).get("/api/v1/executions/" + other).statusCode() == 200);
+        as(owner).get("/api/v1/executions/" + id).then().statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("verdict", equalTo("OK"))
+                .body("sessionId", equalTo(session))
+                .body("run.stdout", equalTo("42\n"))
+                .body("run.exitCode", equalTo(0));
+        as(owner).get("/api/v1/executions/" + other).then().statusCode(200).body("status", equalTo("QUEUED"));
+        as(owner).queryParam("sessionId", session).get("/api/v1/executions").then().statusCode(200)
+                .body("id", contains(id));
+        as(owner).queryParam("limit", 1).get("/api/v1/executions").then().statusCode(200)
+                .body("id", contains(other));
+        as(owner).queryParam("limit", 1000).get("/api/v1/executions").then().statusCode(422);
+
+        Instant after = Instant.parse(as(owner).get("/api/v1/sessions/" + session).then().extract()
+                .path("lastActiveAt"));
+        assertThat(after).isAfter(before);
+
+        // someone else's execution is not found, even though the history holds it
+        as("mallory").get("/api/v1/executions/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+        as(owner).delete("/api/v1/sessions/" + session).then().statusCode(204);
+    }
+
+    @Test
+    void anExecutionNotYetInHistoryIsAskedOfTheExecutor() {
+        as("bob").get("/api/v1/executions/inflight-123").then().statusCode(200)
+                .body("status", equalTo("RUNNING"))
+                .body("owner", equalTo("bob"));
+        as("bob").get("/api/v1/executions/never-heard-of").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    private KafkaProducer<String, String> producer() {
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    private void send(KafkaProducer<String, String> producer, ExecutionEvent e) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, e.executionId(), json.writeValueAsString(e)))
+                .get();
+    }
+}
