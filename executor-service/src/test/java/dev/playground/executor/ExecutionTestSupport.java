@@ -28,8 +28,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** What the executor tests share: calling the API as a principal, reading the event topic, listing sandboxes. */
 final class ExecutionTestSupport {
 
+    // Lenient like the services' own mappers: readers of the topic must tolerate fields they do not know.
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ExecutionTestSupport() {
     }

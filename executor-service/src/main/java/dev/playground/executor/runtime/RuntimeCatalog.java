@@ -32,7 +32,7 @@ public class RuntimeCatalog {
                         (f, mem, args) -> concat(List.of("node", f), args)),
                 new Runtime("typescript", "4.9.5", List.of("ts"), "ts", true, "node", "main.ts",
                         f -> List.of("tsc", "--outDir", ".tsout", "--target", "es2020", "--module", "commonjs",
-                                "--skipLibCheck", "--types", "node", f),
+                                "--skipLibCheck", f),
                         (f, mem, args) -> concat(List.of("node", ".tsout/" + f.replaceAll("\\.ts$", ".js")), args)),
                 new Runtime("java", "21.0.12", List.of("jdk"), "java", true, "java", "Main.java",
                         f -> List.of("sh", "-c", "exec javac -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 "

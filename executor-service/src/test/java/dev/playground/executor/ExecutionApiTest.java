@@ -1,0 +1,171 @@
+package dev.playground.executor;
+
+import static dev.playground.executor.ExecutionTestSupport.newPrincipal;
+import static dev.playground.executor.ExecutionTestSupport.runAsync;
+import static dev.playground.executor.ExecutionTestSupport.runSync;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.playground.contract.Principal;
+import dev.playground.contract.execution.ExecutionEvent;
+import dev.playground.contract.execution.ExecutionEventType;
+import dev.playground.contract.testing.KafkaTestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestBroker.class)
+class ExecutionApiTest {
+
+    @Test
+    void listsTheRuntimesToSignedInCallersOnly() {
+        given().header(Principal.HEADER, "alice").when().get("/api/v1/runtimes").then().statusCode(200)
+                .body("language", hasItems("python", "javascript", "typescript", "java", "c", "cpp"))
+                .body("find { it.language == 'python' }.aliases", hasItems("py"))
+                .body("find { it.language == 'c' }.compiled", equalTo(true))
+                .body("find { it.language == 'python' }.extension", equalTo("py"));
+        given().when().get("/api/v1/runtimes").then().statusCode(401)
+                .contentType("application/problem+json").body("detail", containsString(Principal.HEADER));
+    }
+
+    @Test
+    void helloWorldRunsInEveryLanguageJavaWithin128Mb() {
+        record Case(String language, String code, Map<String, Object> extra) {
+        }
+        List<Case> cases = List.of(
+                new Case("python", "import sys\nprint('hello', sys.argv[1], input())", Map.of("args", List.of("arg"), "stdin", "in\n")),
+                new Case("javascript", "console.log('hello', process.argv[2])", Map.of("args", List.of("arg"))),
+                new Case("typescript", "const who: string = 'arg';\nconsole.log('hello', who)", Map.of()),
+                new Case("java", "public class Hello { public static void main(String[] a) { System.out.println(\"hello \" + a[0]); } }",
+                        Map.of("args", List.of("arg"), "limits", Map.of("memoryMb", 128))),
+                new Case("c", "#include <stdio.h>\nint main(int c, char** v){printf(\"hello %s\\n\", v[1]);return 0;}",
+                        Map.of("args", List.of("arg"))),
+                new Case("cpp", "#include <iostream>\nint main(int c, char** v){std::cout << \"hello \" << v[1] << std::endl;}",
+                        Map.of("args", List.of("arg"))));
+        String user = newPrincipal();
+        List<CompletableFuture<Response>> runs = cases.stream().map(c -> CompletableFuture.supplyAsync(() -> {
+            Map<String, Object> body = new java.util.HashMap<>(c.extra());
+            body.put("language", c.language());
+            body.put("code", c.code());
+            return runSync(user, body);
+        })).toList();
+        for (int i = 0; i < cases.size(); i++) {
+            Response r = runs.get(i).join();
+            String expected = cases.get(i).language().equals("python") ? "hello arg in\n" : "hello arg\n";
+            String what = cases.get(i).language() + ": " + r.asString();
+            assertEquals(200, r.statusCode(), what);
+            assertEquals("OK", r.jsonPath().getString("verdict"), what);
+            assertEquals(expected, r.jsonPath().getString("run.stdout"), what);
+            assertTrue(r.jsonPath().getLong("run.wallTimeMs") > 0, what);
+            assertTrue(r.jsonPath().getLong("run.memoryKb") > 0, what);
+            assertEquals("COMPLETED", r.jsonPath().getString("status"), what);
+        }
+    }
+
+    @Test
+    void severalFilesWithTheEntryPointFirst() {
+        var files = List.of(
+                Map.of("name", "main.py", "content", "from lib import greet\nprint(greet())"),
+                Map.of("name", "lib.py", "content", Base64.getEncoder().encodeToString("def greet(): return 'hi from lib'".getBytes()),
+                        "encoding", "base64"));
+        runSync(newPrincipal(), Map.of("language", "py", "files", files)).then().statusCode(200)
+                .body("verdict", equalTo("OK")).body("run.stdout", equalTo("hi from lib\n"));
+    }
+
+    @Test
+    void syntaxErrorsAreCompileErrorsAndCrashesAreRuntimeErrors() {
+        String user = newPrincipal();
+        var py = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "python", "code", "print('x'")));
+        var c = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "c", "code", "int main( { return 0; }")));
+        var crash = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "python",
+                "code", "import sys\nprint('before')\nsys.exit(3)")));
+        var segv = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "c",
+                "code", "int main(){ int *p = 0; return *p; }")));
+        py.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
+                .body("compile.stderr", containsString("SyntaxError")).body("compile.exitCode", equalTo(1));
+        c.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
+                .body("compile.stderr", containsString("error"));
+        crash.join().then().statusCode(200).body("verdict", equalTo("RUNTIME_ERROR"))
+                .body("run.exitCode", equalTo(3)).body("run.stdout", equalTo("before\n"));
+        segv.join().then().statusCode(200).body("verdict", equalTo("RUNTIME_ERROR"))
+                .body("run.signal", equalTo("SIGSEGV"));
+    }
+
+    @Test
+    void anAsyncRunIsFollowedThroughGetAndLiveGapFreeEvents() throws Exception {
+        String user = newPrincipal();
+        String id = runAsync(user, Map.of("language", "python",
+                "code", "import time\nprint('first', flush=True)\ntime.sleep(1.5)\nprint('second')"))
+                .then().statusCode(202).body("status", equalTo("QUEUED"))
+                .body("streamUrl", containsString("/stream")).extract().path("id");
+        given().header(Principal.HEADER, "someone-else").get("/api/v1/executions/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+        List<ExecutionEvent> events = ExecutionTestSupport.eventsOf(id, Duration.ofSeconds(60));
+        given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).then().statusCode(200)
+                .body("verdict", equalTo("OK")).body("run.stdout", equalTo("first\nsecond\n"));
+
+        assertEquals(IntStream.rangeClosed(1, events.size()).mapToObj(i -> (long) i).toList(),
+                events.stream().map(ExecutionEvent::seq).toList(), "seq is gap-free from 1");
+        List<ExecutionEventType> types = events.stream().map(ExecutionEvent::type).toList();
+        assertEquals(List.of(ExecutionEventType.QUEUED, ExecutionEventType.STARTED, ExecutionEventType.STDOUT,
+                ExecutionEventType.STDOUT, ExecutionEventType.EXITED, ExecutionEventType.COMPLETED), types);
+        List<ExecutionEvent> out = events.stream().filter(e -> e.type() == ExecutionEventType.STDOUT).toList();
+        assertEquals("first\n", out.get(0).data());
+        // Live, not at the end: the first line was published while the program still slept.
+        assertTrue(Duration.between(out.get(0).at(), out.get(1).at()).compareTo(Duration.ofMillis(1000)) > 0,
+                "first line published before the program finished sleeping");
+        ExecutionEvent completed = events.get(events.size() - 1);
+        assertEquals("OK", completed.result().verdict().name());
+        assertEquals(user, completed.owner());
+        assertEquals(0, events.get(4).exitCode());
+    }
+
+    @Test
+    void badInputIsRefusedWithProblemsAndNothingRuns() {
+        String user = newPrincipal();
+        List<Object[]> cases = new ArrayList<>();
+        cases.add(new Object[] {Map.of("language", "cobol", "code", "x"), 400, "Unknown language"});
+        cases.add(new Object[] {Map.of("language", "python", "code", "   "), 400, "empty"});
+        cases.add(new Object[] {Map.of("language", "python"), 400, "Nothing to run"});
+        cases.add(new Object[] {Map.of("language", "python", "files", List.of(Map.of("name", "a.py", "content", "%%%", "encoding", "base64"))), 400, "base64"});
+        cases.add(new Object[] {Map.of("language", "python", "files", List.of(Map.of("name", "../a.py", "content", "print(1)"))), 400, "relative path"});
+        cases.add(new Object[] {Map.of("language", "python", "code", "print(1)", "limits", Map.of("memoryMb", 999999)), 422, "limits.memoryMb"});
+        cases.add(new Object[] {Map.of("language", "python", "code", "print(1)", "limits", Map.of("wallTimeMs", -5)), 422, "limits.wallTimeMs"});
+        cases.add(new Object[] {Map.of("language", "python", "code", "x".repeat(1_100_000)), 413, "bytes"});
+        for (Object[] c : cases) {
+            runSync(user, (Map<String, Object>) c[0]).then().statusCode((Integer) c[1])
+                    .contentType("application/problem+json").body("status", equalTo(c[1]))
+                    .body("title", notNullValue()).body("detail", containsString((String) c[2]));
+        }
+        given().header(Principal.HEADER, user).contentType(ContentType.JSON).body("{\"language\": ")
+                .post("/api/v1/executions").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("language", "python", "code", "print(1)"))
+                .post("/api/v1/executions").then().statusCode(401).contentType("application/problem+json");
+        given().header(Principal.HEADER, user).get("/api/v1/executions/nope").then().statusCode(404)
+                .body("detail", containsString("nope"));
+    }
+
+    @Test
+    void memoryAndCpuAreMeasured() {
+        runSync(newPrincipal(), Map.of("language", "python",
+                "code", "x = bytearray(60 * 1024 * 1024)\nfor i in range(0, len(x), 4096): x[i] = 1\ns = 0\nfor i in range(3_000_000): s += i\nprint(s)"))
+                .then().statusCode(200).body("verdict", equalTo("OK"))
+                .body("run.memoryKb", greaterThan(60 * 1024)).body("run.cpuTimeMs", greaterThan(50));
+    }
+}

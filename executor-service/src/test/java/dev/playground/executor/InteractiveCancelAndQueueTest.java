@@ -1,0 +1,134 @@
+package dev.playground.executor;
+
+import static dev.playground.executor.ExecutionTestSupport.newPrincipal;
+import static dev.playground.executor.ExecutionTestSupport.runAsync;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.playground.contract.Principal;
+import dev.playground.contract.Topics;
+import dev.playground.contract.execution.ExecutionEvent;
+import dev.playground.contract.execution.ExecutionEventType;
+import dev.playground.contract.execution.StdinMessage;
+import dev.playground.contract.testing.KafkaTestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestBroker.class)
+class InteractiveCancelAndQueueTest {
+
+    @Test
+    void anInteractiveRunAsksForInputAndGetsItFromKafkaUntilEof() throws Exception {
+        String user = newPrincipal();
+        String id = runAsync(user, Map.of("language", "python", "interactive", true,
+                "code", "name = input('name? ')\nprint('hello', name)\nimport sys\nrest = sys.stdin.read()\nprint('rest', repr(rest))"))
+                .then().statusCode(202).extract().path("id");
+        Properties cp = new Properties();
+        cp.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        cp.put("group.id", "executor-test-" + UUID.randomUUID());
+        cp.put("auto.offset.reset", "earliest");
+        Properties pp = new Properties();
+        pp.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        List<ExecutionEvent> events = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer());
+                var producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+            consumer.subscribe(List.of(Topics.EXECUTION_EVENTS));
+            int prompts = 0;
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < end && (events.isEmpty() || !events.get(events.size() - 1).isTerminal())) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (!id.equals(r.key())) {
+                        continue;
+                    }
+                    ExecutionEvent e = ExecutionTestSupport.JSON.readValue(r.value(), ExecutionEvent.class);
+                    events.add(e);
+                    if (e.type() == ExecutionEventType.INPUT_REQUIRED) {
+                        prompts++;
+                        List<StdinMessage> answer = prompts == 1
+                                ? List.of(new StdinMessage(id, 1, "Ada\n", null))
+                                : List.of(new StdinMessage(id, 2, "more", null), new StdinMessage(id, 3, null, true));
+                        for (StdinMessage m : answer) {
+                            producer.send(new ProducerRecord<>(Topics.EXECUTION_STDIN, id,
+                                    ExecutionTestSupport.JSON.writeValueAsString(m))).get();
+                        }
+                    }
+                }
+            }
+        }
+        List<ExecutionEventType> types = events.stream().map(ExecutionEvent::type).toList();
+        assertTrue(types.contains(ExecutionEventType.INPUT_REQUIRED), types.toString());
+        ExecutionEvent last = events.get(events.size() - 1);
+        assertEquals(ExecutionEventType.COMPLETED, last.type(), types.toString());
+        assertEquals("OK", last.result().verdict().name(), String.valueOf(last.result()));
+        assertEquals("name? hello Ada\nrest 'more'\n", last.result().run().stdout());
+    }
+
+    @Test
+    void cancelStopsARunningProgramWithinASecond() {
+        String user = newPrincipal();
+        String id = runAsync(user, Map.of("language", "python",
+                "code", "import time\nprint('started', flush=True)\ntime.sleep(1000)", "limits", Map.of("wallTimeMs", 30000)))
+                .then().statusCode(202).extract().path("id");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(
+                given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).path("status")));
+        given().header(Principal.HEADER, "not-the-owner").post("/api/v1/executions/" + id + "/cancel").then().statusCode(404);
+        long start = System.nanoTime();
+        given().header(Principal.HEADER, user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(202);
+        Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> "COMPLETED".equals(
+                given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).path("status")));
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(1)) < 0);
+        given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).then()
+                .body("verdict", equalTo("CANCELLED")).body("run.stdout", equalTo("started\n"));
+        given().header(Principal.HEADER, user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void pastTheQueueBoundRequestsGet503WithRetryAfter() {
+        // Test config: 4 parallel + 8 queued. Fill both with sleepers (other tests' runs may hold some places).
+        String user = newPrincipal();
+        List<String> ids = new ArrayList<>();
+        try {
+            io.restassured.response.Response refused = null;
+            for (int i = 0; i < 13 && refused == null; i++) {
+                var r = runAsync(user, Map.of("language", "python", "code", "import time\ntime.sleep(60)",
+                        "limits", Map.of("wallTimeMs", 60000)));
+                if (r.statusCode() == 202) {
+                    ids.add(r.path("id"));
+                } else {
+                    refused = r;
+                }
+            }
+            assertTrue(refused != null, "the 13th run at the latest is refused");
+            assertTrue(ids.size() <= 12, "never more admitted than parallel + queue");
+            refused.then().statusCode(503).header("Retry-After", equalTo("2")).contentType("application/problem+json")
+                    .body("detail", containsString("busy"));
+        } finally {
+            for (String id : ids) {
+                given().header(Principal.HEADER, user).post("/api/v1/executions/" + id + "/cancel");
+            }
+        }
+        for (String id : ids) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(
+                    given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).path("status")));
+            given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).then().body("verdict", equalTo("CANCELLED"));
+        }
+    }
+}

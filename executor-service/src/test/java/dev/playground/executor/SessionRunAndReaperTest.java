@@ -1,0 +1,107 @@
+package dev.playground.executor;
+
+import static dev.playground.executor.ExecutionTestSupport.newPrincipal;
+import static dev.playground.executor.ExecutionTestSupport.runSync;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.sandbox.SandboxSpec;
+import dev.playground.contract.testing.KafkaTestBroker;
+import dev.playground.executor.config.ExecutorConfig;
+import dev.playground.executor.sandbox.ExecutionContainerReaper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestBroker.class)
+@QuarkusTestResource(SessionServiceStub.class)
+class SessionRunAndReaperTest {
+
+    @Inject
+    DockerClient docker;
+    @Inject
+    ExecutorConfig config;
+    @Inject
+    ExecutionContainerReaper reaper;
+
+    @Test
+    void aRunWithSessionIdRunsInThatSessionsWorkspaceWithItsLimits() throws Exception {
+        String owner = newPrincipal();
+        String sessionId = UUID.randomUUID().toString();
+        // A session container as session-service would run it: hardened, labelled, a writable workspace.
+        var spec = SandboxSpec.of(256L << 20, 0.5, 64, 32L << 20).withTmpfs("/workspace", 64L << 20, true, 1000, 1000)
+                .withTmpfs("/tmp", 16L << 20, true);
+        String containerId = docker.createContainerCmd("playground/runtime-python:latest")
+                .withCmd("sleep", "infinity")
+                .withLabels(ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION, sessionId, owner))
+                .withHostConfig(spec.toHostConfig()).exec().getId();
+        try {
+            docker.startContainerCmd(containerId).exec();
+            ExecCreateCmdResponse seed = docker.execCreateCmd(containerId)
+                    .withCmd("sh", "-c", "echo 'from workspace' > /workspace/data.txt").exec();
+            docker.execStartCmd(seed.getId()).start().awaitCompletion();
+            SessionServiceStub.SESSIONS.put(sessionId, Map.entry(owner, "{\"id\":\"" + sessionId + "\",\"owner\":\"" + owner
+                    + "\",\"state\":\"RUNNING\",\"containerId\":\"" + containerId + "\",\"workdir\":\"/workspace\",\"ports\":[]}"));
+
+            runSync(owner, Map.of("language", "python", "sessionId", sessionId,
+                    "code", "print(open('data.txt').read().strip())\nopen('made-by-run.txt','w').write('x')"))
+                    .then().statusCode(200).body("verdict", equalTo("OK")).body("sessionId", equalTo(sessionId))
+                    .body("run.stdout", equalTo("from workspace\n"));
+            // The run's file stays in the session's workspace.
+            var out = new ByteArrayOutputStream();
+            ExecCreateCmdResponse check = docker.execCreateCmd(containerId).withAttachStdout(true)
+                    .withCmd("ls", "/workspace").exec();
+            docker.execStartCmd(check.getId()).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame f) {
+                    out.writeBytes(f.getPayload());
+                }
+            }).awaitCompletion();
+            assertTrue(out.toString().contains("made-by-run.txt"), out.toString());
+
+            // Limits hold inside the session too, and the session's other processes survive.
+            runSync(owner, Map.of("language", "python", "sessionId", sessionId, "code", "while True: pass",
+                    "limits", Map.of("cpuTimeMs", 1000, "wallTimeMs", 3000)))
+                    .then().statusCode(200).body("verdict", equalTo("TIME_LIMIT_EXCEEDED"));
+            assertTrue(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+
+            runSync("someone-else", Map.of("language", "python", "sessionId", sessionId, "code", "print(1)"))
+                    .then().statusCode(404).contentType("application/problem+json").body("detail", containsString(sessionId));
+        } finally {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        }
+    }
+
+    @Test
+    void theReaperRemovesThisInstancesLeftoversAndNothingElse() {
+        String leftover = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
+                .withLabels(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, "gone-" + UUID.randomUUID(), "x"))
+                .exec().getId();
+        String otherInstance = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
+                .withLabels(ContainerLabels.of("other-" + UUID.randomUUID(), ContainerLabels.KIND_EXECUTION, "y", "x"))
+                .exec().getId();
+        try {
+            docker.startContainerCmd(leftover).exec();
+            assertTrue(reaper.reap() >= 1);
+            assertEquals(0, docker.listContainersCmd().withShowAll(true).withIdFilter(java.util.List.of(leftover)).exec().size());
+            assertEquals(1, docker.listContainersCmd().withShowAll(true).withIdFilter(java.util.List.of(otherInstance)).exec().size());
+        } finally {
+            docker.removeContainerCmd(otherInstance).withForce(true).exec();
+            try {
+                docker.removeContainerCmd(leftover).withForce(true).exec();
+            } catch (com.github.dockerjava.api.exception.NotFoundException expected) {
+                // removed by the reaper
+            }
+        }
+    }
+}
