@@ -20,30 +20,27 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-/** One session shared by every story here: files, traversal and symlink attempts, archives, exec. */
+/**
+ * One session shared by every story here (files, traversal and symlink attempts, archives, exec), made by the
+ * first test that needs it; the test environment removes it with everything else of its instance.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
 @QuarkusTestResource(SessionTestEnvironment.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkspaceFilesTest {
     static final String OWNER = "files-" + System.nanoTime();
-    String id;
+    static String id;
     String base;
 
-    @BeforeAll
+    @BeforeEach
     void session() {
-        id = Api.createSession(OWNER, Map.of("template", "python", "limits", Map.of("diskMb", 16)));
+        if (id == null) {
+            id = Api.createSession(OWNER, Map.of("template", "python", "limits", Map.of("diskMb", 16)));
+        }
         base = "/api/v1/sessions/" + id;
-    }
-
-    @AfterAll
-    void cleanUp() {
-        as(OWNER).delete(base).then().statusCode(204);
     }
 
     @Test

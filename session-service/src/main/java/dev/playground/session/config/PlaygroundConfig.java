@@ -180,6 +180,9 @@ public interface PlaygroundConfig {
         /** pip index URL (PyPI or a mirror); pip's default when unset. */
         Optional<String> pipIndexUrl();
 
+        /** Host of a plain-HTTP pip mirror that pip may use (pip ignores non-HTTPS indexes otherwise). */
+        Optional<String> pipTrustedHost();
+
         /**
          * Path ON THE DOCKER HOST of a PEM bundle of extra trusted CA certificates (corporate or intercepting
          * proxies), mounted read-only into install helpers and named to npm, node and pip.

@@ -73,6 +73,7 @@ public class PackageInstaller {
                 "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_CACHE_DIR=1", "PIP_BREAK_SYSTEM_PACKAGES=1"));
         p.npmRegistry().ifPresent(r -> env.add("npm_config_registry=" + r));
         p.pipIndexUrl().ifPresent(u -> env.add("PIP_INDEX_URL=" + u));
+        p.pipTrustedHost().ifPresent(h -> env.add("PIP_TRUSTED_HOST=" + h));
         SandboxSpec spec = SandboxSpec.of(p.memoryMb() * MB, Math.max(s.cpus, 1.0), 512, s.diskMb * MB)
                 .withOpenFiles(4096)
                 .withTmpfs("/tmp", 512 * MB, true)
