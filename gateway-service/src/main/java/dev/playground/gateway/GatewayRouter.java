@@ -147,8 +147,8 @@ public class GatewayRouter {
         Downstreams.Endpoint endpoint = downstreams.endpoint(route.target());
         long retryAfter = Math.max(1, config.circuitBreaker().delay().toSeconds());
         if (websocket) {
-            tunnels.open(rc, downstreams.client(), endpoint.address(), request.uri(), endpoint.guard(),
-                    route.target().serviceName(), retryAfter);
+            tunnels.open(rc, downstreams.upgradeClient(), endpoint.address(), request.uri(), endpoint.guard(),
+                    route.target().serviceName(), retryAfter, config.timeouts().defaultTimeout().toMillis());
         } else {
             HttpForwarding.forward(request, downstreams.client(), endpoint.address(), timeoutMillis(route),
                     endpoint.guard(), route.target().serviceName(), retryAfter, null);

@@ -124,7 +124,8 @@ public class PreviewGateway {
             }
             LOG.debugf("request %s preview of session %s port %d -> %s", requestId, sessionId, port, ar.result());
             if (websocket) {
-                tunnels.open(rc, downstreams.client(), ar.result(), uri, null, what, 1);
+                tunnels.open(rc, downstreams.upgradeClient(), ar.result(), uri, null, what, 1,
+                        config.timeouts().preview().toMillis());
             } else {
                 HttpForwarding.forward(request, downstreams.client(), ar.result(),
                         config.timeouts().preview().toMillis(), null, what, 1, uri);

@@ -7,6 +7,8 @@ import io.smallrye.faulttolerance.api.Guard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
@@ -35,6 +37,7 @@ public class Downstreams {
 
     private final Map<Downstream, Endpoint> endpoints = new EnumMap<>(Downstream.class);
     private final HttpClient client;
+    private final NetClient upgradeClient;
     private final WebClient webClient;
     private final GatewayConfig config;
 
@@ -47,6 +50,8 @@ public class Downstreams {
                 .setMaxWebSockets(10_000);
         this.client = vertx.createHttpClient(options);
         this.webClient = WebClient.wrap(client);
+        this.upgradeClient = vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) config.services().connectTimeout().toMillis()));
         endpoints.put(Downstream.EXECUTOR, endpoint(Downstream.EXECUTOR, config.services().executorUrl()));
         endpoints.put(Downstream.SESSION, endpoint(Downstream.SESSION, config.services().sessionUrl()));
         endpoints.put(Downstream.TERMINAL, endpoint(Downstream.TERMINAL, config.services().terminalUrl()));
@@ -95,6 +100,11 @@ public class Downstreams {
         return client;
     }
 
+    /** TCP connections for WebSocket upgrades: one fresh connection per tunnel, never pooled. */
+    public NetClient upgradeClient() {
+        return upgradeClient;
+    }
+
     public WebClient webClient() {
         return webClient;
     }
@@ -102,5 +112,6 @@ public class Downstreams {
     @PreDestroy
     void close() {
         client.close();
+        upgradeClient.close();
     }
 }

@@ -8,12 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -32,20 +29,18 @@ import org.jboss.logging.Logger;
  * WebSocket upgrades, tunnelled byte for byte to the target after the target accepted the handshake (so
  * subprotocols, extensions and the target's own close codes pass untouched). Written here rather than with
  * vertx-http-proxy's WebSocket support because that path skips interceptors: it can neither rewrite the path
- * (previews), nor run under the circuit breaker, nor answer problem+json when the target is down. The gateway
+ * (previews), nor run under the circuit breaker, nor answer problem+json when the target is down; and it takes
+ * its connection from a pooled HttpClient, which in tests here handed a tunnelled connection to the next upgrade. The gateway
  * follows frame boundaries toward the client so that on shutdown it can close each tunnel with a reason.
  */
 @ApplicationScoped
 public class WebSocketTunnels {
 
     private static final Logger LOG = Logger.getLogger(WebSocketTunnels.class);
-    private static final TypeLiteral<CompletionStage<Handshake>> HANDSHAKE_STAGE = new TypeLiteral<>() {
+    private static final TypeLiteral<CompletionStage<UpstreamHandshake.Answer>> HANDSHAKE_STAGE = new TypeLiteral<>() {
     };
     /** Close code for "going away" (RFC 6455 7.4.1). */
     public static final int GOING_AWAY = 1001;
-
-    private record Handshake(HttpClientResponse response, Buffer body) {
-    }
 
     private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
     private final Vertx vertx;
@@ -64,24 +59,17 @@ public class WebSocketTunnels {
      *
      * @param guard the target's circuit breaker, or null (previews)
      */
-    public void open(RoutingContext rc, HttpClient client, SocketAddress target, String uri, Guard guard, String what,
-            long retryAfterSeconds) {
+    public void open(RoutingContext rc, NetClient net, SocketAddress target, String uri, Guard guard, String what,
+            long retryAfterSeconds, long handshakeTimeoutMillis) {
         HttpServerRequest request = rc.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-        RequestOptions options = new RequestOptions().setServer(target).setMethod(HttpMethod.GET).setURI(uri);
-        Supplier<CompletionStage<Handshake>> call = () -> client.request(options)
-                .compose(upstream -> {
-                    upstream.headers().addAll(headers);
-                    return upstream.connect();
-                })
-                .compose(response -> response.statusCode() == 101
-                        ? Future.succeededFuture(new Handshake(response, null))
-                        : response.body().map(body -> new Handshake(response, body)))
-                .compose(handshake -> DownstreamFailure.isFailureStatus(handshake.response().statusCode())
-                        ? Future.<Handshake>failedFuture(new DownstreamFailure(handshake.response().statusCode(), handshake))
-                        : Future.succeededFuture(handshake))
+        Supplier<CompletionStage<UpstreamHandshake.Answer>> call = () -> UpstreamHandshake
+                .perform(vertx, net, target, uri, headers, handshakeTimeoutMillis)
+                .compose(answer -> DownstreamFailure.isFailureStatus(answer.status())
+                        ? Future.<UpstreamHandshake.Answer>failedFuture(new DownstreamFailure(answer.status(), answer))
+                        : Future.succeededFuture(answer))
                 .toCompletionStage();
-        CompletionStage<Handshake> outcome;
+        CompletionStage<UpstreamHandshake.Answer> outcome;
         try {
             outcome = guard == null ? call.get() : guard.get(call, HANDSHAKE_STAGE);
         } catch (RuntimeException e) {
@@ -89,22 +77,22 @@ public class WebSocketTunnels {
         }
         Context context = Vertx.currentContext();
         Future.fromCompletionStage(outcome, context).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().response().statusCode() == 101) {
-                splice(rc, ar.result().response(), context);
+            if (ar.succeeded() && ar.result().status() == 101) {
+                splice(rc, ar.result(), context);
                 return;
             }
             request.resume();
             Throwable cause = ar.failed() ? UpstreamErrors.unwrap(ar.cause()) : null;
-            Handshake answered = ar.succeeded() ? ar.result()
-                    : cause instanceof DownstreamFailure failure ? (Handshake) failure.answer() : null;
+            UpstreamHandshake.Answer answered = ar.succeeded() ? ar.result()
+                    : cause instanceof DownstreamFailure failure ? (UpstreamHandshake.Answer) failure.answer() : null;
             if (answered != null) {
                 // The target refused the upgrade with its own answer (404 for another owner's id...): relay it.
-                HttpServerResponse response = rc.response().setStatusCode(answered.response().statusCode());
-                String type = answered.response().getHeader("Content-Type");
+                HttpServerResponse response = rc.response().setStatusCode(answered.status());
+                String type = answered.headers().get("Content-Type");
                 if (type != null) {
                     response.putHeader("Content-Type", type);
                 }
-                response.end(answered.body() == null ? Buffer.buffer() : answered.body());
+                response.end(answered.body());
                 return;
             }
             LOG.warnf("request %s WebSocket %s: %s not reached: %s", request.getHeader(Principal.REQUEST_ID_HEADER),
@@ -113,14 +101,14 @@ public class WebSocketTunnels {
         });
     }
 
-    private void splice(RoutingContext rc, HttpClientResponse upstreamResponse, Context context) {
+    private void splice(RoutingContext rc, UpstreamHandshake.Answer answer, Context context) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = request.response();
         response.setStatusCode(101);
-        response.headers().addAll(upstreamResponse.headers());
+        answer.headers().forEach(response.headers()::add);
         request.resume();
+        NetSocket upstream = answer.socket();
         request.toNetSocket().onComplete(ar -> {
-            NetSocket upstream = upstreamResponse.netSocket();
             if (ar.failed()) {
                 LOG.warnf("request %s WebSocket %s: client side could not switch protocols: %s",
                         request.getHeader(Principal.REQUEST_ID_HEADER), request.path(), ar.cause());
@@ -130,6 +118,10 @@ public class WebSocketTunnels {
             Tunnel tunnel = new Tunnel(ar.result(), upstream, context);
             open.add(tunnel);
             tunnel.start(() -> open.remove(tunnel));
+            if (answer.leftover().length() > 0) {
+                tunnel.fromUpstream(answer.leftover());
+            }
+            upstream.resume();
         });
     }
 

@@ -1,0 +1,101 @@
+package dev.playground.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestBackends.class)
+class CircuitBreakerTest {
+
+    private static Response runtimes() {
+        return given().header("Authorization", "Bearer " + TestBackends.BOB_KEY).get("/api/v1/runtimes");
+    }
+
+    @Test
+    void aStoppedServiceGetsFastProblemsThenTrafficFlowsAgainWhenItReturns() throws Exception {
+        runtimes().then().statusCode(200);
+        TestBackends.stopServer("executor-service");
+        try {
+            runtimes().then().statusCode(503).contentType("application/problem+json")
+                    .body("detail", containsString("executor-service cannot be reached"));
+            for (int i = 0; i < 4; i++) {
+                runtimes();
+            }
+            long started = System.nanoTime();
+            Response open = runtimes();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            open.then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", "1")
+                    .body("detail", containsString("executor-service is failing"));
+            assertTrue(millis < 500, "an open breaker answers at once, took " + millis + " ms");
+            // OPEN, or HALF_OPEN once the delay has passed and a trial call may go through.
+            given().get("/api/v1/health").then().statusCode(503)
+                    .body("status", equalTo("DOWN"))
+                    .body("services.'executor-service'.status", equalTo("DOWN"))
+                    .body("services.'executor-service'.circuitBreaker", not(equalTo("CLOSED")))
+                    .body("services.'session-service'.status", equalTo("UP"));
+            // WebSockets to the stopped service are refused the same way... terminal-service is fine:
+            MultiMap auth = MultiMap.caseInsensitiveMultiMap().add("X-Api-Key", TestBackends.BOB_KEY);
+            try (WsClient ws = WsClient.connect("/api/v1/executions/e1/stream", auth).client()) {
+                assertTrue(ws.next().contains("terminal-service"));
+            }
+            // ...and the other services keep answering.
+            given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions").then().statusCode(200);
+        } finally {
+            TestBackends.restartServer("executor-service");
+        }
+        // %test breaker delay is 1 s; then a trial call goes through and closes it.
+        Thread.sleep(1200);
+        runtimes().then().statusCode(200).body("service", equalTo("executor-service"));
+        runtimes().then().statusCode(200);
+        given().get("/api/v1/health").then().statusCode(200)
+                .body("services.'executor-service'.circuitBreaker", equalTo("CLOSED"));
+    }
+
+    @Test
+    void answersOfAServiceEvenErrorsDoNotTripItsBreakerButItsUnavailabilityDoes() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/missing").then().statusCode(404);
+        }
+        given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions").then().statusCode(200);
+        given().get("/api/v1/health").then()
+                .body("services.'session-service'.circuitBreaker", equalTo("CLOSED"));
+
+        // terminal-service saying 503 itself: its own answer reaches the caller, and it counts as a failure,
+        // so within one window (4 calls at ratio 0.5) the gateway stops asking it.
+        given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal?overloaded")
+                .then().statusCode(503).body("detail", equalTo("terminal-service is overloaded"));
+        int calls = 1;
+        String detail;
+        do {
+            detail = given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal?overloaded")
+                    .then().statusCode(503).extract().path("detail");
+            calls++;
+        } while (detail.equals("terminal-service is overloaded") && calls < 10);
+        assertTrue(detail.contains("terminal-service is failing"), detail);
+        assertTrue(calls <= 5, "breaker opened after " + calls + " calls");
+        given().get("/api/v1/health").then()
+                .body("services.'terminal-service'.circuitBreaker", equalTo("OPEN"));
+        Thread.sleep(1200);
+        given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal").then().statusCode(200);
+        given().get("/api/v1/health").then()
+                .body("services.'terminal-service'.circuitBreaker", equalTo("CLOSED"));
+    }
+
+    @Test
+    void aServiceTooSlowToAnswerGetsA504() {
+        // %test default timeout is 1 s; the stand-in answers .../slow after 1.5 s.
+        given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/files/slow").then()
+                .statusCode(504).contentType("application/problem+json")
+                .body("detail", containsString("did not answer in time"));
+    }
+}
