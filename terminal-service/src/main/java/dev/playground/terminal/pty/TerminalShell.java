@@ -8,6 +8,9 @@ import dev.playground.terminal.client.SessionRecord;
 import dev.playground.terminal.config.TerminalConfig;
 import dev.playground.terminal.socket.LiveSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.jboss.logging.Logger;
 public final class TerminalShell extends LiveSocket {
 
     private static final Logger LOG = Logger.getLogger(TerminalShell.class);
+    private static final int MAX_FRAME = 32 * 1024;
 
     private final String sessionId;
     private final String principal;
@@ -38,10 +42,15 @@ public final class TerminalShell extends LiveSocket {
     private volatile String containerId;
     private volatile String execId;
     private volatile Closeable stream;
+    private final Context context;
+    private final ByteArrayOutputStream batch = new ByteArrayOutputStream();
+    private boolean flushScheduled;
 
     TerminalShell(WebSocketConnection connection, String sessionId, String principal, int cols, int rows,
-            DockerClient docker, TerminalConfig config, SessionDirectory sessions, Consumer<TerminalShell> onEnd) {
+            DockerClient docker, TerminalConfig config, SessionDirectory sessions, Consumer<TerminalShell> onEnd,
+            Context context) {
         super(connection, config.sockets().maxPendingOutputBytes());
+        this.context = context;
         this.sessionId = sessionId;
         this.principal = principal;
         this.cols = cols;
@@ -120,8 +129,38 @@ public final class TerminalShell extends LiveSocket {
             Thread.currentThread().interrupt();
             return;
         }
-        sendBinary(bytes);
+        budget.charge(bytes.length);
+        boolean schedule;
+        synchronized (batch) {
+            batch.writeBytes(bytes);
+            schedule = !flushScheduled;
+            flushScheduled = true;
+        }
+        if (schedule) {
+            context.runOnContext(v -> flush());
+        }
         sessions.reportActivity(sessionId, principal);
+    }
+
+    /**
+     * Sends what accumulated since the last flush as one frame. Docker hands over the PTY in 1 KiB pieces;
+     * coalescing them on the connection's event loop costs a keystroke nothing (one hop) and a flood far fewer
+     * frames.
+     */
+    private void flush() {
+        byte[] data;
+        synchronized (batch) {
+            data = batch.toByteArray();
+            batch.reset();
+            flushScheduled = false;
+        }
+        // Frames stay at most MAX_FRAME: many clients refuse bigger ones (Vert.x and others default to 64 KiB).
+        for (int from = 0; from < data.length; from += MAX_FRAME) {
+            int length = Math.min(MAX_FRAME, data.length - from);
+            connection.sendBinary(Buffer.buffer().appendBytes(data, from, length)).subscribe().with(
+                    ok -> budget.release(length),
+                    failure -> budget.release(length));
+        }
     }
 
     /** Keystrokes from the client; false when the shell is not keeping up with them. */
@@ -174,7 +213,11 @@ public final class TerminalShell extends LiveSocket {
         }
         long exitCode = code == null ? -1 : code;
         LOG.infof("session %s terminal %s: shell exited with %d", sessionId, terminalId, exitCode);
-        sendText("{\"type\":\"exit\",\"code\":" + exitCode + "}", () -> close(1000, "shell exited"));
+        // Queued behind any pending output flush on the same context, so the exit message comes last.
+        context.runOnContext(v -> {
+            flush();
+            sendText("{\"type\":\"exit\",\"code\":" + exitCode + "}", () -> close(1000, "shell exited"));
+        });
     }
 
     @Override

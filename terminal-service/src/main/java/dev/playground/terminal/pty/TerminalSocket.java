@@ -19,6 +19,8 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -42,9 +44,11 @@ public class TerminalSocket {
     private final LiveSockets sockets;
     private final TerminalConfig config;
     private final ObjectMapper json;
+    private final Vertx vertx;
 
     TerminalSocket(DockerClient docker, SessionDirectory sessions, TerminalRegistry registry, LiveSockets sockets,
-            TerminalConfig config, ObjectMapper json) {
+            TerminalConfig config, ObjectMapper json, Vertx vertx) {
+        this.vertx = vertx;
         this.docker = docker;
         this.sessions = sessions;
         this.registry = registry;
@@ -62,7 +66,7 @@ public class TerminalSocket {
         Integer cols = dimension(query.get("cols"), config.pty().defaultCols());
         Integer rows = dimension(query.get("rows"), config.pty().defaultRows());
         TerminalShell shell = new TerminalShell(connection, sessionId, principal, cols == null ? 0 : cols,
-                rows == null ? 0 : rows, docker, config, sessions, this::ended);
+                rows == null ? 0 : rows, docker, config, sessions, this::ended, context());
         sockets.add(shell);
         if (principal == null || principal.isBlank()) {
             shell.close(LiveSocket.POLICY, "missing " + Principal.HEADER + ": connect through the gateway");
@@ -151,6 +155,12 @@ public class TerminalSocket {
         if (socket != null) {
             socket.closedByClient();
         }
+    }
+
+    /** The connection's event-loop context (open runs on it), where its output is coalesced and sent. */
+    private Context context() {
+        Context current = Vertx.currentContext();
+        return current != null ? current : vertx.getOrCreateContext();
     }
 
     private void ended(TerminalShell shell) {

@@ -48,14 +48,6 @@ public abstract class LiveSocket {
         return budget;
     }
 
-    /** Sends raw bytes, charging the budget until they are written out. */
-    protected void sendBinary(byte[] bytes) {
-        budget.charge(bytes.length);
-        connection.sendBinary(Buffer.buffer(bytes)).subscribe().with(
-                ok -> budget.release(bytes.length),
-                failure -> budget.release(bytes.length));
-    }
-
     /** Sends a text frame, charging the budget; {@code written} runs once it is written out. */
     protected void sendText(String text, Runnable written) {
         long size = text.length();
