@@ -2,6 +2,7 @@ package dev.playground.session;
 
 import static dev.playground.session.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -51,12 +52,12 @@ class WorkspaceFilesTest {
         }
         byte[] big = new byte[1 << 20];
         new Random(42).nextBytes(big);
-        for (var file : Map.of("bin/every-byte.bin", every, "bin/random 1MB.bin", big, "empty", new byte[0])
+        for (var file : Map.of("bin/every-byte.bin", every, "bin/random%201MB.bin", big, "empty", new byte[0])
                 .entrySet()) {
             as(OWNER).contentType("application/octet-stream").body(file.getValue())
-                    .put(base + "/files/" + file.getKey()).then().statusCode(200)
+                    .urlEncodingEnabled(false).put(base + "/files/" + file.getKey()).then().statusCode(200)
                     .body("size", equalTo(file.getValue().length));
-            byte[] back = as(OWNER).get(base + "/files/" + file.getKey()).then().statusCode(200)
+            byte[] back = as(OWNER).urlEncodingEnabled(false).get(base + "/files/" + file.getKey()).then().statusCode(200)
                     .extract().asByteArray();
             assertThat(back).isEqualTo(file.getValue());
         }
@@ -67,13 +68,14 @@ class WorkspaceFilesTest {
 
     @Test
     void theTreeListsWhatIsThereAndDeleteRemovesIt() {
-        as(OWNER).body(List.of(
+        as(OWNER).urlEncodingEnabled(false).body(List.of(
                         Map.of("path", "proj/src/main.py", "content", "print('hi')\n"),
                         Map.of("path", "proj/README.md", "content", "# proj", "encoding", "utf8"),
                         Map.of("path", "proj/logo.png", "content",
                                 Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G'}),
                                 "encoding", "base64")))
-                .post(base + "/files:sync").then().statusCode(200).body("written", equalTo(3));
+                .post(base + "/files%3Async") // some clients percent-encode the colon
+                .then().statusCode(200).body("written", equalTo(3));
         as(OWNER).queryParam("path", "proj").get(base + "/files").then().statusCode(200)
                 .body("entries.path", hasItems("proj/src", "proj/src/main.py", "proj/README.md", "proj/logo.png"))
                 .body("entries.find { it.path == 'proj/src' }.type", equalTo("directory"))
@@ -93,13 +95,17 @@ class WorkspaceFilesTest {
 
     @Test
     void pathsThatClimbOutAreRefusedAndChangeNothing() {
-        as(OWNER).get(base + "/files/%2E%2E/%2E%2E/etc/passwd").then().statusCode(422)
+        as(OWNER).urlEncodingEnabled(false).get(base + "/files/%2E%2E/%2E%2E/etc/passwd").then().statusCode(422)
                 .contentType("application/problem+json").body("detail", containsString(".."));
-        as(OWNER).body("x").put(base + "/files/a/%2E%2E/%2E%2E/escape").then().statusCode(422);
-        as(OWNER).body(List.of(Map.of("path", "ok.txt", "content", "fine"),
+        // the HTTP layer removes dot segments first: this one becomes /api/v1/sessions/{id}/escape, no endpoint
+        as(OWNER).urlEncodingEnabled(false).body("x").put(base + "/files/a/%2E%2E/%2E%2E/escape").then()
+                .statusCode(anyOf(equalTo(404), equalTo(422)));
+        as(OWNER).body(List.of(Map.of("path", "a/../../escape", "content", "x")))
+                .post(base + "/files:sync").then().statusCode(422);
+        as(OWNER).urlEncodingEnabled(false).body(List.of(Map.of("path", "ok.txt", "content", "fine"),
                         Map.of("path", "/etc/passwd", "content", "root::0:0")))
                 .post(base + "/files:sync").then().statusCode(422).body("detail", containsString("absolute"));
-        as(OWNER).body(List.of(Map.of("path", "nul\u0000byte", "content", "x")))
+        as(OWNER).urlEncodingEnabled(false).body(List.of(Map.of("path", "nul\u0000byte", "content", "x")))
                 .post(base + "/files:sync").then().statusCode(422).body("detail", containsString("NUL"));
         as(OWNER).queryParam("path", "../..").get(base + "/files").then().statusCode(422);
         // none of the refused batch was written
@@ -137,16 +143,16 @@ class WorkspaceFilesTest {
         for (int i = 0; i < 9; i++) {
             batch.add(Map.of("path", "fill/" + i + ".bin", "content", twoMb, "encoding", "base64"));
         }
-        as(OWNER).body(batch).post(base + "/files:sync").then().statusCode(413)
+        as(OWNER).urlEncodingEnabled(false).body(batch).post(base + "/files:sync").then().statusCode(413)
                 .body("detail", containsString("limit"));
         as(OWNER).get(base + "/files/fill/0.bin").then().statusCode(404);
     }
 
     @Test
     void theWorkspaceDownloadsAsTarOrZip() throws Exception {
-        as(OWNER).body(List.of(Map.of("path", "dl/a.txt", "content", "alpha"),
+        as(OWNER).urlEncodingEnabled(false).body(List.of(Map.of("path", "dl/a.txt", "content", "alpha"),
                 Map.of("path", "dl/sub/b.txt", "content", "beta"))).post(base + "/files:sync").then().statusCode(200);
-        byte[] tar = as(OWNER).queryParam("path", "dl").get(base + "/files:archive").then().statusCode(200)
+        byte[] tar = as(OWNER).urlEncodingEnabled(false).queryParam("path", "dl").get(base + "/files:archive").then().statusCode(200)
                 .contentType("application/x-tar").extract().asByteArray();
         Map<String, String> fromTar = new HashMap<>();
         try (var in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
@@ -158,7 +164,7 @@ class WorkspaceFilesTest {
         }
         assertThat(fromTar).containsEntry("./a.txt", "alpha").containsEntry("./sub/b.txt", "beta");
 
-        byte[] zip = as(OWNER).queryParam("path", "dl").queryParam("format", "zip").get(base + "/files:archive")
+        byte[] zip = as(OWNER).urlEncodingEnabled(false).queryParam("path", "dl").queryParam("format", "zip").get(base + "/files:archive")
                 .then().statusCode(200).contentType("application/zip").extract().asByteArray();
         Map<String, String> fromZip = new HashMap<>();
         try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {

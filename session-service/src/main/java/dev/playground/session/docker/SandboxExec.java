@@ -69,7 +69,15 @@ public class SandboxExec {
                 .withAttachStdout(true)
                 .withAttachStderr(true)
                 .withAttachStdin(stdin != null);
-        String execId = create.exec().getId();
+        String execId;
+        try {
+            execId = create.exec().getId();
+        } catch (com.github.dockerjava.api.exception.ConflictException
+                 | com.github.dockerjava.api.exception.NotFoundException e) {
+            // stopped or removed behind our back (daemon restart, docker rm): the reconciler will mark the record
+            throw dev.playground.session.rest.Problem.conflict("The session's container is not running any more;"
+                    + " start the session again.");
+        }
         var start = docker.execStartCmd(execId);
         if (stdin != null) {
             start.withStdIn(new ByteArrayInputStream(stdin));
