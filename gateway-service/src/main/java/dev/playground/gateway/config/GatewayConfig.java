@@ -140,7 +140,7 @@ public interface GatewayConfig {
     interface Breaker {
         /** Calls in the rolling window before the breaker may open. */
         @WithName("request-volume-threshold")
-        @WithDefault("4")
+        @WithDefault("10")
         int requestVolumeThreshold();
 
         /** Share of failed calls in the window that opens the breaker. */

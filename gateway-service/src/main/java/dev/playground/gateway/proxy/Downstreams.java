@@ -88,6 +88,9 @@ public class Downstreams {
     }
 
     static boolean isServiceFailure(Throwable t) {
+        if (t instanceof CallerGone) {
+            return false;
+        }
         return t instanceof DownstreamFailure || t instanceof TimeoutException || t instanceof java.io.IOException
                 || t instanceof io.vertx.core.VertxException;
     }

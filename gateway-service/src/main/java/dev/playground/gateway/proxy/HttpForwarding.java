@@ -59,10 +59,12 @@ public final class HttpForwarding {
     }
 
     private static Future<ProxyResponse> guarded(ProxyContext context, Guard guard, String what, long retryAfterSeconds) {
+        HttpServerRequest incoming = context.request().proxiedRequest();
         Supplier<CompletionStage<ProxyResponse>> call = () -> context.sendRequest()
                 .compose(response -> DownstreamFailure.isFailureStatus(response.getStatusCode())
                         ? Future.<ProxyResponse>failedFuture(new DownstreamFailure(response.getStatusCode(), response))
-                        : Future.succeededFuture(response))
+                        : Future.succeededFuture(response),
+                        failure -> Future.failedFuture(incoming.response().closed() ? new CallerGone(failure) : failure))
                 .toCompletionStage();
         CompletionStage<ProxyResponse> outcome;
         try {
@@ -76,7 +78,6 @@ public final class HttpForwarding {
                 // The service spoke for itself (its own problem+json); pass that through.
                 return Future.succeededFuture((ProxyResponse) answered.answer());
             }
-            HttpServerRequest incoming = context.request().proxiedRequest();
             String requestId = incoming.getHeader(Principal.REQUEST_ID_HEADER);
             LOG.warnf("request %s %s %s: %s not reached: %s", requestId, incoming.method(), incoming.path(), what, cause);
             Problem problem = UpstreamErrors.problemFor(cause, what, retryAfterSeconds);
