@@ -91,5 +91,6 @@ for conc in (1, 4, 16):
     elapsed = time.perf_counter() - t0
     print(f"| {conc} | {len(lat)/elapsed:.2f} | {pct(lat,50):.0f} | {pct(lat,99):.0f} |")
 PY
+sleep 3  # a sandbox is removed right after its answer; let the last removals land
 left=$(docker ps -aq --filter "label=playground.instance=$PLAYGROUND_INSTANCE" | wc -l)
 echo; echo "sandboxes left behind: $left"

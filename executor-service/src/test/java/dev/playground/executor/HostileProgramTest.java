@@ -47,10 +47,12 @@ class HostileProgramTest {
                 new Case("memory bomb", "python", "x = []\nwhile True:\n    x.append(bytearray(10 * 1024 * 1024))",
                         tight, r -> verdictIs(r, "MEMORY_LIMIT_EXCEEDED")),
                 new Case("infinite loop", "c", "int main(){ volatile long i = 0; for(;;) i++; }",
-                        tight, r -> {
+                        // A generous wall limit: on a loaded machine the loop still reaches its CPU limit first.
+                        Map.of("wallTimeMs", 20000, "cpuTimeMs", 1000), r -> {
                             verdictIs(r, "TIME_LIMIT_EXCEEDED");
-                            assertTrue(r.getLong("run.cpuTimeMs") >= 1500, "CPU limit reached: " + r.prettify());
-                            assertTrue(r.getLong("run.wallTimeMs") < 3000, "stopped by CPU, before the wall limit");
+                            assertTrue(r.getString("message").contains("CPU time"), "stopped by the CPU limit");
+                            assertTrue(r.getLong("run.cpuTimeMs") >= 1000, "CPU limit reached");
+                            assertTrue(r.getLong("run.cpuTimeMs") < 2000, "and stopped soon after");
                         }),
                 new Case("sleep 1000", "python", "import time\ntime.sleep(1000)", tight, r -> {
                     verdictIs(r, "TIME_LIMIT_EXCEEDED");

@@ -133,8 +133,11 @@ public interface ExecutorConfig {
         @WithDefault("60000")
         long maxCpuTimeMs();
 
-        /** Default memory of the compile step, MB (the sandbox is resized to the run's limit before the run). */
-        @WithDefault("512")
+        /**
+         * Default memory of the compile step, MB; never less than the run's. When it is more, the sandbox is
+         * resized to the run's limit between the steps (one extra engine call, so the default equals the run's).
+         */
+        @WithDefault("256")
         int memoryMb();
 
         /** Largest memory of the compile step, MB. */

@@ -64,9 +64,13 @@ public class ExecutionPlanner {
         var cl = req.compileLimits() == null ? new ExecutionRequest.Limits(null, null, null, null, null) : req.compileLimits();
         long cWall = bounded("compileLimits.wallTimeMs", cl.wallTimeMs(), comp.wallTimeMs(), 1, comp.maxWallTimeMs());
         long cCpu = bounded("compileLimits.cpuTimeMs", cl.cpuTimeMs(), comp.cpuTimeMs(), 1, comp.maxCpuTimeMs());
-        // A compile step never gets less memory than the run: javac must not fail where the program would fit.
-        int cMem = (int) bounded("compileLimits.memoryMb", toLong(cl.memoryMb()), Math.max(comp.memoryMb(), mem), 16,
-                comp.maxMemoryMb());
+        // A compile step never gets less memory than the run (javac must not fail where the program would fit);
+        // a syntax check runs under the run's own limit, which spares the resize between the steps.
+        int cMem = Math.max(mem, (int) bounded("compileLimits.memoryMb", toLong(cl.memoryMb()), comp.memoryMb(), 16,
+                comp.maxMemoryMb()));
+        if (!runtime.compiled()) {
+            cMem = mem;
+        }
 
         String entry = files.get(0).name();
         List<String> compile = runtime.compile() == null ? List.of() : runtime.compile().apply(entry);
