@@ -195,6 +195,39 @@ class ExecutionStreamTest {
         }
     }
 
+    @Test
+    void aClientThatStopsReadingALoudExecutionIsCutOffWithoutTheServerCopyingItsOutput() throws Exception {
+        String id = "loud-" + UUID.randomUUID();
+        String chunk = "x".repeat(40_000) + "\n";
+        List<dev.playground.contract.execution.ExecutionEvent> loud = new ArrayList<>();
+        loud.add(TestEvents.event(id, ALICE, 1, QUEUED, null));
+        for (int seq = 2; seq <= 1000; seq++) {
+            loud.add(TestEvents.event(id, ALICE, seq, STDOUT, chunk));
+        }
+        try (TestEvents events = new TestEvents()) {
+            events.publishAll(loud); // 40 MB of output
+            try (WsClient stalled = stream(id, ALICE)) {
+                stalled.stopReading();
+                Thread.sleep(5000);
+                stalled.resumeReading();
+                int received = 0;
+                while (stalled.nextText(Duration.ofSeconds(2)) != null) {
+                    received++;
+                }
+                WsClient.Closed closed = stalled.awaitClose(WAIT);
+                assertEquals(1008, closed.code());
+                assertTrue(closed.reason().startsWith("client too slow"), closed.reason());
+                assertTrue(received < 500, "only what socket buffers and the 1 MiB budget held: " + received + " events");
+            }
+            // A client that reads gets all of it.
+            try (WsClient reader = stream(id, ALICE)) {
+                for (int seq = 1; seq <= 1000; seq++) {
+                    assertEquals(seq, next(reader).path("seq").asLong());
+                }
+            }
+        }
+    }
+
     private String awaitRunId() throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -23,6 +23,13 @@ class HealthTest {
     }
 
     @Test
+    void metricsShowOpenSocketsAndTheReplayBuffer() {
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("playground_terminal_sockets_open"))
+                .body(org.hamcrest.Matchers.containsString("playground_terminal_replay_executions"));
+    }
+
+    @Test
     void alive() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }

@@ -52,6 +52,22 @@ final class TestEvents implements AutoCloseable {
         }
     }
 
+    /** Publishes many events without waiting for each acknowledgement, then waits for all. */
+    void publishAll(java.util.List<ExecutionEvent> events) {
+        try {
+            var sent = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (ExecutionEvent e : events) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, e.executionId(),
+                        JSON.writeValueAsString(e))));
+            }
+            for (var f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to the test broker", e);
+        }
+    }
+
     void publish(SessionEvent event) {
         try {
             producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS, event.sessionId(), JSON.writeValueAsString(event)))

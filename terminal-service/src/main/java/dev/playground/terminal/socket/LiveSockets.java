@@ -1,6 +1,8 @@
 package dev.playground.terminal.socket;
 
 import dev.playground.terminal.config.TerminalConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
@@ -17,8 +19,11 @@ public class LiveSockets {
     private final Map<String, LiveSocket> open = new ConcurrentHashMap<>();
     private final TerminalConfig config;
 
-    LiveSockets(TerminalConfig config) {
+    LiveSockets(TerminalConfig config, MeterRegistry metrics) {
         this.config = config;
+        Gauge.builder("playground.terminal.sockets.open", open, Map::size)
+                .description("WebSockets open on this instance (terminals and execution streams)")
+                .register(metrics);
     }
 
     public void add(LiveSocket socket) {

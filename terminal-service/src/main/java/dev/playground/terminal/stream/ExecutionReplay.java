@@ -1,6 +1,8 @@
 package dev.playground.terminal.stream;
 
 import dev.playground.terminal.config.TerminalConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Comparator;
@@ -105,8 +107,10 @@ public class ExecutionReplay {
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final TerminalConfig config;
 
-    ExecutionReplay(TerminalConfig config) {
+    ExecutionReplay(TerminalConfig config, MeterRegistry metrics) {
         this.config = config;
+        Gauge.builder("playground.terminal.replay.executions", runs, Map::size)
+                .description("Executions whose events are held for replay").register(metrics);
     }
 
     /** Records one event (from the topic) and wakes the streams of its execution. */
