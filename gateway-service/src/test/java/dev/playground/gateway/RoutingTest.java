@@ -154,6 +154,20 @@ class RoutingTest {
     }
 
     @Test
+    void corsPreflightFromAnAllowedOrigin() {
+        given().header("Origin", "http://localhost:5173").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .options("/api/v1/executions").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://localhost:5173");
+        given().header("Origin", "http://localhost:5173").header("Authorization", "Bearer " + TestBackends.ALICE_KEY)
+                .get("/api/v1/runtimes").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://localhost:5173")
+                .header("Access-Control-Expose-Headers", containsString("X-Request-Id"));
+        given().header("Origin", "http://evil.example").header("Access-Control-Request-Method", "POST")
+                .options("/api/v1/executions").then().statusCode(403);
+    }
+
+    @Test
     void healthOpenApiAndSwaggerNeedNoKey() {
         given().get("/api/v1/health").then().statusCode(200)
                 .body("status", equalTo("UP"))
