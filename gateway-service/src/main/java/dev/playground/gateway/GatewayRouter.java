@@ -101,6 +101,7 @@ public class GatewayRouter {
                 methodNotAllowed(rc, "GET");
                 return;
             }
+            request.resume();
             health.handle(rc);
             return;
         }
@@ -111,6 +112,7 @@ public class GatewayRouter {
             }
             authenticate(rc, false).ifPresent(principal -> {
                 if (rateLimiter.admit(rc, principal, dev.playground.gateway.routing.Budget.GENERAL)) {
+                    request.resume();
                     WebSocketTickets.Ticket ticket = tickets.issue(principal);
                     rc.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                             .putHeader("Cache-Control", "no-store")

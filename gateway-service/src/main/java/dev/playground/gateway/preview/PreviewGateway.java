@@ -72,6 +72,7 @@ public class PreviewGateway {
         if (m.group(3) == null) {
             // Without the trailing slash the page's relative URLs would resolve outside the preview prefix.
             String query = request.query();
+            request.resume();
             rc.response().setStatusCode(308)
                     .putHeader("Location", request.path() + "/" + (query == null ? "" : "?" + query)).end();
             return;

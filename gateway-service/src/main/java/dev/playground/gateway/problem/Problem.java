@@ -82,6 +82,12 @@ public final class Problem {
         }
         response.setStatusCode(status);
         headers.forEach(response::putHeader);
+        if (status == 413 || status == 411) {
+            // Do not read a body we refused; the connection goes with the answer.
+            response.putHeader("Connection", "close");
+        }
+        // The router paused the request; with no handler set, resuming discards whatever body follows.
+        ctx.request().resume();
         response.putHeader("Content-Type", MEDIA_TYPE);
         String requestId = ctx.get(RequestIds.CONTEXT_KEY);
         response.end(body(ctx.request().path(), requestId).encode());
