@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -54,6 +55,23 @@ class ExecutionStreamTest {
 
     @ConfigProperty(name = EarlyExecution.ID_KEY)
     String earlyExecution;
+
+    private static volatile boolean consumerReady;
+
+    /**
+     * Right after startup the service's consumer is still joining the topic (the broker delays a new group's
+     * first assignment by seconds); wait until it has read the execution published before startup.
+     */
+    @BeforeEach
+    void consumerHasJoined() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!consumerReady && System.nanoTime() < deadline) {
+            try (WsClient probe = stream(earlyExecution, ALICE)) {
+                consumerReady = probe.nextText(Duration.ofSeconds(5)) != null;
+            }
+        }
+        assertTrue(consumerReady, "the execution-event consumer never caught up");
+    }
 
     private WsClient stream(String id, String principal) throws Exception {
         return WsClient.connect(vertx, base, "/api/v1/executions/" + id + "/stream", principal);

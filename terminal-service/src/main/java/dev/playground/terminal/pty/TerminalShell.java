@@ -117,6 +117,12 @@ public final class TerminalShell extends LiveSocket {
                         exited();
                     }
                 });
+        if (isEnded()) {
+            // The client left while the shell was starting; end() may have run before execId was set.
+            hangUp();
+            closeQuietly(stream);
+            return;
+        }
         LOG.infof("session %s terminal %s: shell started (exec %s, %dx%d)", sessionId, terminalId, execId, cols, rows);
     }
 
