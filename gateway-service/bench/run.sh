@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-20}
+warmup=${WARMUP:-60}
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 key=bench-key
 backend_pid= gateway_pid=
@@ -22,8 +23,8 @@ for _ in $(seq 60); do curl -fsS -o /dev/null http://127.0.0.1:18080/q/health/li
 auth=(-H "Authorization: Bearer $key")
 gw=http://127.0.0.1:18080/api/v1/runtimes
 direct=http://127.0.0.1:18081/api/v1/runtimes
-echo "== warm-up (JIT), 30s; load: $(cut -d" " -f1-3 /proc/loadavg) =="
-wrk -t2 -c16 -d30s "${auth[@]}" "$gw" | grep "Requests/sec"
+echo "== warm-up (JIT), ${warmup}s; load: $(cut -d" " -f1-3 /proc/loadavg) =="
+wrk -t2 -c16 -d${warmup}s "${auth[@]}" "$gw" | grep "Requests/sec"
 for c in 1 16; do
   echo "== $c connection(s), ${secs}s: direct to the backend =="
   wrk -t1 -c$c -d${secs}s --latency "${auth[@]}" "$direct" | grep -E '^\s+(50|90|99)%|Requests/sec'
