@@ -143,6 +143,8 @@ class RoutingTest {
             assertEquals("terminal-service", hello.getString("service"));
             assertEquals("alice", hello.getString("principal"));
         }
+        // The service's own refusal of an upgrade reaches the client as it is.
+        assertEquals(404, WsClient.connect("/api/v1/sessions/someone-elses/terminal", auth).status());
         // A ticket is single-use.
         assertEquals(401, WsClient.connect(uri, MultiMap.caseInsensitiveMultiMap()).status());
         assertEquals(401, WsClient.connect("/api/v1/executions/stream", MultiMap.caseInsensitiveMultiMap()).status());

@@ -124,6 +124,11 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void onWebSocket(String name, ServerWebSocket ws) {
+        if (ws.path().contains("/someone-elses/")) {
+            // Like terminal-service for another principal's session: the upgrade is refused with 404.
+            ws.reject(404);
+            return;
+        }
         JsonObject hello = new JsonObject()
                 .put("service", name)
                 .put("uri", ws.uri())
