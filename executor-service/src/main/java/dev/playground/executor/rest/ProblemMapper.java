@@ -15,6 +15,7 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private static final String TYPE_BASE = "https://playground.dev/problems/";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -57,12 +58,25 @@ public class ProblemMapper {
         return build(500, "internal-error", "Internal error", "Something went wrong on our side; try again.").build();
     }
 
-    private static Response.ResponseBuilder build(int status, String type, String title, String detail) {
+    /** The problem document as JSON text, for answers given outside JAX-RS (see BodySizeLimit). */
+    static String json(int status, String type, String title, String detail) {
+        try {
+            return JSON.writeValueAsString(body(status, type, title, detail));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> body(int status, String type, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        return Response.status(status).type("application/problem+json").entity(body);
+        return body;
+    }
+
+    private static Response.ResponseBuilder build(int status, String type, String title, String detail) {
+        return Response.status(status).type("application/problem+json").entity(body(status, type, title, detail));
     }
 }
