@@ -1,5 +1,6 @@
 package dev.playground.contract.execution;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
@@ -24,7 +25,8 @@ public record ExecutionEvent(
         String signal,
         ExecutionResult result) {
 
-    /** True for the last event of an execution. */
+    /** True for the last event of an execution. Not a field of the event on the topic. */
+    @JsonIgnore
     public boolean isTerminal() {
         return type == ExecutionEventType.COMPLETED;
     }
