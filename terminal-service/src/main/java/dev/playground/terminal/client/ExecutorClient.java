@@ -21,14 +21,16 @@ public class ExecutorClient {
     ExecutorClient(Vertx vertx, TerminalConfig config) {
         this.config = config;
         this.base = URI.create(config.executorServiceUrl());
-        this.http = WebClient.create(vertx);
+        boolean tls = "https".equalsIgnoreCase(base.getScheme());
+        this.http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setDefaultHost(base.getHost())
+                .setDefaultPort(base.getPort() > 0 ? base.getPort() : tls ? 443 : 80).setSsl(tls));
     }
 
     /** Starts an execution (never waiting for it); returns its id. */
     public Uni<String> start(JsonObject request, String principal) {
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
         return Uni.createFrom().completionStage(() -> http
-                        .post(base.getPort() > 0 ? base.getPort() : 80, base.getHost(), prefix + "/api/v1/executions")
+                        .post(prefix + "/api/v1/executions")
                         .putHeader(Principal.HEADER, principal)
                         .timeout(config.httpTimeout().toMillis())
                         .sendJsonObject(request).toCompletionStage())

@@ -32,8 +32,9 @@ public class SessionDirectory {
     SessionDirectory(Vertx vertx, TerminalConfig config) {
         this.config = config;
         this.base = URI.create(config.sessionServiceUrl());
+        boolean tls = "https".equalsIgnoreCase(base.getScheme());
         this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(base.getHost())
-                .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80).setKeepAlive(true));
+                .setDefaultPort(base.getPort() > 0 ? base.getPort() : tls ? 443 : 80).setSsl(tls).setKeepAlive(true));
     }
 
     /** The session as its owner sees it; empty when it does not exist for this principal. */

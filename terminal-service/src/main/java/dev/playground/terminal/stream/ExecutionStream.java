@@ -42,17 +42,22 @@ public final class ExecutionStream extends LiveSocket implements ExecutionReplay
         this.config = config;
     }
 
-    /** Starts following an execution; refused as not found if nothing of it arrives in time. */
-    void follow(String id) {
+    /**
+     * Starts following an execution; refused as not found if nothing of it arrives in time, unless this socket
+     * started it (the executor accepted it for this principal, so its first event may simply be slow).
+     */
+    void follow(String id, boolean startedHere) {
         this.executionId = id;
         this.run = replay.subscribe(id, this);
-        long wait = config.stream().unknownExecutionWait().toMillis();
-        synchronized (this) {
-            unknownTimer = vertx.setTimer(wait, t -> {
-                if (run.owner() == null) {
-                    close(POLICY, "execution " + id + " not found");
-                }
-            });
+        if (!startedHere) {
+            long wait = config.stream().unknownExecutionWait().toMillis();
+            synchronized (this) {
+                unknownTimer = vertx.setTimer(wait, t -> {
+                    if (run.owner() == null) {
+                        close(POLICY, "execution " + id + " not found");
+                    }
+                });
+            }
         }
         changed();
     }

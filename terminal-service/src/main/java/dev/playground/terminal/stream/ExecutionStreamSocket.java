@@ -29,7 +29,7 @@ public class ExecutionStreamSocket {
     void open(WebSocketConnection connection) {
         ExecutionStream stream = streams.open(connection);
         if (stream != null) {
-            stream.follow(connection.pathParam("id"));
+            stream.follow(connection.pathParam("id"), false);
         }
     }
 

@@ -102,7 +102,7 @@ public class StreamSockets {
         executor.start(request, principal).subscribe().with(
                 id -> {
                     LOG.infof("execution %s: started from a stream socket", id);
-                    stream.follow(id);
+                    stream.follow(id, true);
                 },
                 e -> stream.close(LiveSocket.POLICY, e instanceof ExecutorClient.RejectedRun
                         ? e.getMessage() : "could not start the execution, try again"));
