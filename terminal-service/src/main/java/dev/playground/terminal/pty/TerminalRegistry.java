@@ -1,11 +1,12 @@
 package dev.playground.terminal.pty;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The terminals open per session on this instance: enforces the per-session maximum, and finds them to close. */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 public class TerminalRegistry {
 
     private final Map<String, Set<TerminalShell>> bySession = new ConcurrentHashMap<>();
