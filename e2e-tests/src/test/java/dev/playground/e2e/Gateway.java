@@ -86,6 +86,12 @@ public final class Gateway {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
     }
 
+    /** A POST that may legitimately take long (a package install), with its own client timeout. */
+    public Reply post(String path, Object body, Duration timeout) {
+        return send(request(path).timeout(timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+    }
+
     public Reply put(String path, byte[] body, String contentType) {
         return send(request(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }

@@ -32,7 +32,8 @@ class S3WorkspaceIdeTest {
                                         .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                         "encoding", "base64"))));
 
-        Gateway.Reply install = alice.post(base + "/packages", obj("manager", "npm", "packages", List.of("is-odd@3.0.1")));
+        Gateway.Reply install = alice.post(base + "/packages", obj("manager", "npm", "packages", List.of("is-odd@3.0.1")),
+                Duration.ofMinutes(6));
         Gateway.ok(install);
         assertEquals(0, install.json().path("exitCode").asInt(-1), "npm install: " + install);
 

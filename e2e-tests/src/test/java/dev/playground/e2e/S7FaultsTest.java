@@ -35,7 +35,8 @@ class S7FaultsTest {
         String interrupted = running.json().get("id").asText();
         Await.upTo(Duration.ofSeconds(20)).until(() -> !Host.runningContainers("playground.id", interrupted).isEmpty());
         restart("executor-service");
-        Await.upTo(Duration.ofSeconds(60)).until(() -> Host.containers("playground.kind", "execution").isEmpty());
+        // A restarted executor needs its start-up (up to ~90 s on a busy 2-core machine) before its reaper runs.
+        Await.upTo(Duration.ofMinutes(3)).until(() -> Host.containers("playground.kind", "execution").isEmpty());
         JsonNode afterCrash = Await.value(Duration.ofSeconds(60), () -> alice.get("/api/v1/executions/" + interrupted).json(),
                 r -> r.path("status").asText().equals("COMPLETED"));
         assertEquals("INTERNAL_ERROR", afterCrash.get("verdict").asText(),
@@ -74,7 +75,7 @@ class S7FaultsTest {
 
     /** The system answers a real run through the gateway again, without manual steps. */
     void serves() {
-        JsonNode r = Await.value(Duration.ofSeconds(120), () -> {
+        JsonNode r = Await.value(Duration.ofMinutes(3), () -> {
             Gateway.Reply reply = alice.post("/api/v1/executions?wait=true", obj("language", "python", "code", "print(6*7)"));
             return reply.status() == 200 ? reply.json() : null;
         }, res -> res != null && res.path("verdict").asText().equals("OK"));
