@@ -23,7 +23,11 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the executor tests share: calling the API as a principal, reading the event topic, listing sandboxes. */
 final class ExecutionTestSupport {
@@ -68,6 +72,45 @@ final class ExecutionTestSupport {
                         if (e.type() == ExecutionEventType.COMPLETED) {
                             return events;
                         }
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    /** Publishes events as an executor would (keyed by execution id) and waits for the broker's acknowledgement. */
+    static void publish(ExecutionEvent... events) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        p.put("acks", "all");
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (ExecutionEvent e : events) {
+                producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, e.executionId(), JSON.writeValueAsString(e))).get();
+            }
+        }
+    }
+
+    /** Every event of one execution on the topic now (published since {@code since}), whether or not it completed. */
+    static List<ExecutionEvent> eventsNowOf(String executionId, java.time.Instant since) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        p.put("enable.auto.commit", "false");
+        List<ExecutionEvent> events = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.EXECUTION_EVENTS).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            var starts = consumer.offsetsForTimes(partitions.stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> since.toEpochMilli())));
+            for (TopicPartition tp : partitions) {
+                consumer.seek(tp, starts.get(tp) == null ? end.get(tp) : starts.get(tp).offset());
+            }
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (executionId.equals(r.key()) && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        events.add(JSON.readValue(r.value(), ExecutionEvent.class));
                     }
                 }
             }

@@ -5,19 +5,29 @@ import static dev.playground.executor.ExecutionTestSupport.runSync;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.execution.ExecutionEvent;
+import dev.playground.contract.execution.ExecutionEventType;
+import dev.playground.contract.execution.ExecutionResult;
+import dev.playground.contract.execution.ExecutionStatus;
+import dev.playground.contract.execution.Verdict;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.contract.testing.KafkaTestBroker;
 import dev.playground.executor.config.ExecutorConfig;
+import dev.playground.executor.events.OrphanedExecutionCloser;
 import dev.playground.executor.sandbox.ExecutionContainerReaper;
+import dev.playground.executor.sandbox.SandboxRunner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -101,6 +111,82 @@ class SessionRunAndReaperTest {
                 docker.removeContainerCmd(leftover).withForce(true).exec();
             } catch (com.github.dockerjava.api.exception.NotFoundException expected) {
                 // removed by the reaper
+            }
+        }
+    }
+
+    /** A sandbox and the events an executor killed mid-run leaves behind (same labels, this test's instance). */
+    private String crashedRun(String executionId, String owner, ExecutionEvent... published) throws Exception {
+        ExecutionTestSupport.publish(published);
+        // Created after the events, as in a real run: whichever reaper pass sees it finds its history complete.
+        var labels = new java.util.HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION,
+                executionId, owner));
+        labels.put(SandboxRunner.LANGUAGE_LABEL, "python");
+        String container = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
+                .withLabels(labels).exec().getId();
+        docker.startContainerCmd(container).exec();
+        return container;
+    }
+
+    private static ExecutionEvent event(String id, String owner, long seq, ExecutionEventType type, String data,
+            ExecutionResult result) {
+        return new ExecutionEvent(id, null, owner, seq, type, Instant.now(), null, data, null, null, null, result);
+    }
+
+    private boolean exists(String container) {
+        return !docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(container)).exec().isEmpty();
+    }
+
+    @Test
+    void aRunWhoseExecutorDiedMidRunIsClosedOnTheTopicAndItsSandboxRemoved() throws Exception {
+        Instant since = Instant.now().minusSeconds(5);
+        String id = UUID.randomUUID().toString();
+        String owner = newPrincipal();
+        String container = crashedRun(id, owner, event(id, owner, 1, ExecutionEventType.QUEUED, null, null),
+                event(id, owner, 2, ExecutionEventType.STARTED, null, null),
+                event(id, owner, 3, ExecutionEventType.STDOUT, "half of the output\n", null));
+        try {
+            reaper.reap();
+            assertFalse(exists(container), "the orphaned sandbox is removed");
+            List<ExecutionEvent> events = ExecutionTestSupport.eventsNowOf(id, since);
+            List<ExecutionEvent> completed = events.stream().filter(e -> e.type() == ExecutionEventType.COMPLETED).toList();
+            assertEquals(1, completed.size(), events.toString());
+            ExecutionEvent last = completed.get(0);
+            assertEquals(4, last.seq());
+            assertEquals(owner, last.owner());
+            assertEquals(ExecutionStatus.COMPLETED, last.result().status());
+            assertEquals(Verdict.INTERNAL_ERROR, last.result().verdict());
+            assertEquals(OrphanedExecutionCloser.MESSAGE, last.result().message());
+            assertEquals("python", last.result().language());
+            assertEquals(events.get(0).at(), last.result().createdAt());
+            assertTrue(last.result().finishedAt() != null);
+            assertEquals(List.of(1L, 2L, 3L, 4L), events.stream().map(ExecutionEvent::seq).toList());
+        } finally {
+            if (exists(container)) {
+                docker.removeContainerCmd(container).withForce(true).exec();
+            }
+        }
+    }
+
+    @Test
+    void anOrphanWhoseRunAlreadyCompletedGetsNoSecondCompleted() throws Exception {
+        Instant since = Instant.now().minusSeconds(5);
+        String id = UUID.randomUUID().toString();
+        String owner = newPrincipal();
+        var result = new ExecutionResult(id, null, "python", "3", ExecutionStatus.COMPLETED, Verdict.OK, null, null, null,
+                Instant.now(), Instant.now());
+        String container = crashedRun(id, owner, event(id, owner, 1, ExecutionEventType.QUEUED, null, null),
+                event(id, owner, 2, ExecutionEventType.STARTED, null, null),
+                event(id, owner, 3, ExecutionEventType.COMPLETED, null, result));
+        try {
+            reaper.reap();
+            assertFalse(exists(container), "the leftover sandbox is removed");
+            List<ExecutionEvent> events = ExecutionTestSupport.eventsNowOf(id, since);
+            assertEquals(List.of(1L, 2L, 3L), events.stream().map(ExecutionEvent::seq).toList());
+            assertEquals(Verdict.OK, events.get(2).result().verdict());
+        } finally {
+            if (exists(container)) {
+                docker.removeContainerCmd(container).withForce(true).exec();
             }
         }
     }

@@ -33,6 +33,20 @@ public interface ExecutorConfig {
     @WithDefault("60s")
     Duration reaperInterval();
 
+    /**
+     * How far before an orphaned sandbox's creation the reaper looks for its execution's events on the topic
+     * (QUEUED is published before the sandbox exists, so this covers the longest wait in the queue).
+     */
+    @WithDefault("10m")
+    Duration orphanLookback();
+
+    /**
+     * Time the reaper gives Kafka to find an orphaned execution's events and acknowledge its closing COMPLETED;
+     * past it the sandbox stays and the next pass tries again.
+     */
+    @WithDefault("20s")
+    Duration orphanCloseTimeout();
+
     /** Largest total size of a request's files (and code), in bytes, decoded. */
     @WithDefault("1048576")
     long maxSourceBytes();

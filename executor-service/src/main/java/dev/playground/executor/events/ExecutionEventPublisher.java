@@ -9,9 +9,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -41,13 +43,18 @@ public class ExecutionEventPublisher {
     }
 
     public void publish(ExecutionEvent event) {
+        send(event);
+    }
+
+    /** Publishes and hands back the broker's acknowledgement, for a caller that must know the event landed. */
+    public Future<RecordMetadata> send(ExecutionEvent event) {
         String value;
         try {
             value = json.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, event.executionId(), value), (meta, error) -> {
+        return producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, event.executionId(), value), (meta, error) -> {
             if (error != null) {
                 LOG.errorf("execution %s: event %d (%s) not published: %s", event.executionId(), event.seq(),
                         event.type(), error.getMessage());

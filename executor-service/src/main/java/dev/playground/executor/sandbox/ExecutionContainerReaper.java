@@ -2,18 +2,24 @@ package dev.playground.executor.sandbox;
 
 import com.github.dockerjava.api.model.Container;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.executor.events.OrphanedExecutionCloser;
 import dev.playground.executor.service.ExecutionService;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Removes this instance's execution sandboxes that no running execution owns: at start (everything labelled is a
  * leftover of a previous process, e.g. one killed mid-run) and periodically. Touches only containers labelled
- * with this instance and kind execution.
+ * with this instance and kind execution. A leftover of an execution this process never ran is first closed on
+ * the topic (COMPLETED, INTERNAL_ERROR) and removed only once Kafka acknowledged that, so the evidence that a
+ * run needs closing is never lost while Kafka is down.
  */
 @ApplicationScoped
 public class ExecutionContainerReaper {
@@ -22,14 +28,17 @@ public class ExecutionContainerReaper {
 
     private final SandboxRunner sandboxes;
     private final ExecutionService executions;
+    private final OrphanedExecutionCloser closer;
 
-    ExecutionContainerReaper(SandboxRunner sandboxes, ExecutionService executions) {
+    ExecutionContainerReaper(SandboxRunner sandboxes, ExecutionService executions, OrphanedExecutionCloser closer) {
         this.sandboxes = sandboxes;
         this.executions = executions;
+        this.closer = closer;
     }
 
     void onStart(@Observes StartupEvent event) {
-        reap();
+        // Off the main thread: closing orphans waits on Kafka, and a slow broker must not delay serving.
+        Thread.ofPlatform().name("reaper-start").daemon().start(this::reap);
     }
 
     @Scheduled(every = "${playground.executor.reaper-interval:60s}", delayed = "${playground.executor.reaper-interval:60s}",
@@ -38,21 +47,48 @@ public class ExecutionContainerReaper {
         reap();
     }
 
-    /** Removes leftovers; returns how many. */
-    public int reap() {
-        Set<String> active = executions.activeIds();
-        int removed = 0;
+    /**
+     * Closes and removes leftovers; returns how many were removed. Synchronized: two passes at once (start,
+     * periodic, a caller) would read the same history and close one execution twice.
+     */
+    public synchronized int reap() {
+        List<Container> containers;
         try {
-            for (Container c : sandboxes.ownContainers()) {
-                String id = c.getLabels().get(ContainerLabels.ID);
-                if (!active.contains(id)) {
-                    LOG.infof("reaping leftover sandbox %s of execution %s", c.getId(), id);
-                    sandboxes.remove(c.getId());
-                    removed++;
-                }
-            }
+            containers = sandboxes.ownContainers();
         } catch (RuntimeException e) {
             LOG.warnf("reaper could not list sandboxes: %s", e.getMessage());
+            return 0;
+        }
+        // Taken after the listing: a sandbox listed was created by an execution already registered here, so a run
+        // admitted between the two steps is never mistaken for a leftover.
+        Set<String> active = executions.activeIds();
+        boolean kafkaAnswers = true;
+        int removed = 0;
+        for (Container c : containers) {
+            String id = c.getLabels().get(ContainerLabels.ID);
+            if (active.contains(id)) {
+                continue;
+            }
+            MDC.put("executionId", id);
+            try {
+                if (id != null && !executions.knows(id)) {
+                    if (!kafkaAnswers) {
+                        continue; // Kafka just failed for another orphan; this one waits for the next pass too
+                    }
+                    var closing = closer.close(c.getLabels(), Instant.ofEpochSecond(c.getCreated()));
+                    if (closing == OrphanedExecutionCloser.Closing.RETRY) {
+                        kafkaAnswers = false;
+                        continue;
+                    }
+                }
+                LOG.infof("reaping leftover sandbox %s of execution %s", c.getId(), id);
+                sandboxes.remove(c.getId());
+                removed++;
+            } catch (RuntimeException e) {
+                LOG.warnf("reaper could not handle sandbox %s of execution %s: %s", c.getId(), id, e.getMessage());
+            } finally {
+                MDC.remove("executionId");
+            }
         }
         return removed;
     }

@@ -57,6 +57,19 @@ public class SandboxRunner {
     public record Outcome(boolean supervisorReported, boolean oomKilled, String error) {
     }
 
+    /** Executor-only label: the run's language, so a later process can close an orphaned run with it. */
+    public static final String LANGUAGE_LABEL = "playground.language";
+    /** Executor-only label: the runtime's version, for the same reason. */
+    public static final String VERSION_LABEL = "playground.version";
+
+    private Map<String, String> labels(String executionId, String owner, ExecutionPlan plan) {
+        Map<String, String> labels = new java.util.HashMap<>(
+                ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner));
+        labels.put(LANGUAGE_LABEL, plan.runtime().language());
+        labels.put(VERSION_LABEL, plan.runtime().version());
+        return labels;
+    }
+
     /** Where a run in a session happens. */
     public record SessionTarget(String containerId, String workdir) {
     }
@@ -88,7 +101,7 @@ public class SandboxRunner {
                     .withCmd("perl", "-e", supervisor)
                     .withWorkingDir("/workspace")
                     .withEnv("HOME=/workspace", "TMPDIR=/tmp", "LANG=C.UTF-8")
-                    .withLabels(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner))
+                    .withLabels(labels(executionId, owner, plan))
                     .withNetworkDisabled(true)
                     .withAttachStdin(true).withStdinOpen(true).withStdInOnce(true)
                     .withAttachStdout(true).withAttachStderr(true)

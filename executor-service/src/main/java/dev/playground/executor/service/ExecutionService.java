@@ -171,6 +171,11 @@ public class ExecutionService {
         return ids;
     }
 
+    /** True for an execution this process admitted and still remembers: it publishes that one's COMPLETED itself. */
+    public boolean knows(String id) {
+        return executions.containsKey(id);
+    }
+
     @PreDestroy
     void shutdown() {
         executions.values().forEach(e -> e.control().cancel());
