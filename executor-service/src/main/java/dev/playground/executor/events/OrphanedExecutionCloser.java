@@ -67,7 +67,8 @@ public class OrphanedExecutionCloser {
     /** Sends whose acknowledgement did not come within the timeout: never send a second COMPLETED behind them. */
     private final Map<String, Future<RecordMetadata>> inFlight = new ConcurrentHashMap<>();
 
-    OrphanedExecutionCloser(ExecutionEventPublisher publisher, ObjectMapper json, ExecutorConfig config,
+    /** Public so a test can aim one at a broker that is down; the service gets the CDI bean. */
+    public OrphanedExecutionCloser(ExecutionEventPublisher publisher, ObjectMapper json, ExecutorConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.publisher = publisher;
         this.json = json;
