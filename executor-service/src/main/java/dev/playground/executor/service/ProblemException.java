@@ -1,26 +1,19 @@
 package dev.playground.executor.service;
 
+import dev.playground.contract.problem.ApiProblem;
+
 /**
  * A request the service refuses, with what the caller can do about it; rendered as RFC 9457 problem+json by
  * the one mapper in rest/.
  */
-public class ProblemException extends RuntimeException {
-
-    private final int status;
-    private final String type;
-    private final String title;
-    private final Integer retryAfterSeconds;
+public class ProblemException extends ApiProblem {
 
     public ProblemException(int status, String type, String title, String detail) {
         this(status, type, title, detail, null);
     }
 
     public ProblemException(int status, String type, String title, String detail, Integer retryAfterSeconds) {
-        super(detail, null, false, false);
-        this.status = status;
-        this.type = type;
-        this.title = title;
-        this.retryAfterSeconds = retryAfterSeconds;
+        super(status, type, title, detail, retryAfterSeconds);
     }
 
     public static ProblemException invalid(String detail) {
@@ -33,21 +26,5 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException notFound(String detail) {
         return new ProblemException(404, "not-found", "Not found", detail);
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public Integer retryAfterSeconds() {
-        return retryAfterSeconds;
     }
 }

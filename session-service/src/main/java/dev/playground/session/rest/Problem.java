@@ -1,31 +1,14 @@
 package dev.playground.session.rest;
 
+import dev.playground.contract.problem.ApiProblem;
+
 /**
  * A failure a caller can act on, answered as RFC 9457 problem+json by {@link ProblemMapper}. Thrown anywhere
  * (services included): nothing has changed when it is thrown before the first side effect.
  */
-public class Problem extends RuntimeException {
-    private final int status;
-    private final String type;
-    private final String title;
-
+public class Problem extends ApiProblem {
     public Problem(int status, String type, String title, String detail) {
-        super(detail, null, false, false);
-        this.status = status;
-        this.type = type;
-        this.title = title;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public String title() {
-        return title;
+        super(status, type, title, detail, null);
     }
 
     public static Problem notFound(String what, String id) {
