@@ -80,7 +80,8 @@ class ExecutionStreamTest {
     private static JsonNode next(WsClient client) throws Exception {
         String text = client.nextText(WAIT);
         if (text == null) {
-            throw new AssertionError("no event within " + WAIT);
+            throw new AssertionError("no event within " + WAIT
+                    + (client.closed.isDone() ? "; the socket was closed: " + client.closed.getNow(null) : ""));
         }
         return TestEvents.JSON.readTree(text);
     }
@@ -240,7 +241,7 @@ class ExecutionStreamTest {
             // A client that reads gets all of it.
             try (WsClient reader = stream(id, ALICE)) {
                 for (int seq = 1; seq <= 1000; seq++) {
-                    assertEquals(seq, next(reader).path("seq").asLong());
+                    assertEquals(seq, next(reader).path("seq").asLong(), "event " + seq + " of 1000");
                 }
             }
         }
@@ -263,8 +264,23 @@ class ExecutionStreamTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "terminal-test-" + UUID.randomUUID()),
                 new StringDeserializer(), new StringDeserializer());
-        var partitions = consumer.partitionsFor(Topics.EXECUTION_STDIN, Duration.ofSeconds(10)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        // On a fresh broker the topic does not exist yet: asking for it creates it (auto-create), and a later
+        // ask sees its partitions.
+        List<TopicPartition> partitions = List.of();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (partitions.isEmpty() && System.nanoTime() < deadline) {
+            partitions = consumer.partitionsFor(Topics.EXECUTION_STDIN, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        assertFalse(partitions.isEmpty(), Topics.EXECUTION_STDIN + " never appeared on the broker");
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // fix the position now, before anything is typed

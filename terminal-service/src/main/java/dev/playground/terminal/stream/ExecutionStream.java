@@ -30,6 +30,8 @@ public final class ExecutionStream extends LiveSocket implements ExecutionReplay
     private long lastSent;
     private boolean owned;
     private boolean finished;
+    private boolean pumping;
+    private boolean pumpAgain;
     private long unknownTimer = -1;
 
     ExecutionStream(WebSocketConnection connection, String principal, ExecutionReplay replay, StdinPublisher stdin,
@@ -89,21 +91,43 @@ public final class ExecutionStream extends LiveSocket implements ExecutionReplay
                 flush = List.copyOf(earlyStdin);
                 earlyStdin.clear();
             }
-            while (budget.hasRoom()) {
-                ExecutionReplay.Entry next = run.next(lastSent);
-                if (next == null) {
-                    break;
-                }
-                lastSent = next.seq();
-                if (next.terminal()) {
-                    finished = true;
-                    sendText(next.json(), () -> close(1000, "execution completed"));
-                    break;
-                }
-                sendText(next.json(), this::changed);
-            }
+            pump();
         }
         flush.forEach(this::publish);
+    }
+
+    /**
+     * Sends what the budget allows. A write may complete at once, on this very thread, and its callback calls
+     * {@link #changed()} again: that nested call only asks this loop to go round once more, so a fast client
+     * costs a loop, not a stack frame per event (deep recursion overflowed the stack inside Netty's frame
+     * encoder and corrupted frames on the wire). Called holding this object's monitor.
+     */
+    private void pump() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                while (!finished && budget.hasRoom()) {
+                    ExecutionReplay.Entry next = run.next(lastSent);
+                    if (next == null) {
+                        break;
+                    }
+                    lastSent = next.seq();
+                    if (next.terminal()) {
+                        finished = true;
+                        sendText(next.json(), () -> close(1000, "execution completed"));
+                        break;
+                    }
+                    sendText(next.json(), this::changed);
+                }
+            } while (pumpAgain && !finished && !isEnded());
+        } finally {
+            pumping = false;
+        }
     }
 
     /** Text for the program; null data means end of input. */
