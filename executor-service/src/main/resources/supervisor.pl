@@ -20,7 +20,11 @@ $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = sub { };
 # wait4, setrlimit and clock_gettime syscall numbers (perl-base has neither BSD::Resource nor Time::HiRes).
 my %SYS = (x86_64 => [61, 160, 228], aarch64 => [260, 164, 113]);
-my ($SYS_WAIT4, $SYS_SETRLIMIT, $SYS_CLOCK) = @{ $SYS{ (POSIX::uname())[4] } || $SYS{x86_64} };
+my $ARCH = $SYS{ (POSIX::uname())[4] } ? (POSIX::uname())[4] : 'x86_64';
+my ($SYS_WAIT4, $SYS_SETRLIMIT, $SYS_CLOCK) = @{ $SYS{$ARCH} };
+# Syscalls a program waiting for input sleeps in: read, and the epoll waits of event loops (Node's libuv).
+my $SYS_READ = { x86_64 => 0, aarch64 => 63 }->{$ARCH};
+my %SYS_EPOLL_WAIT = map { $_ => 1 } @{ { x86_64 => [232, 281, 441], aarch64 => [22, 441] }->{$ARCH} };
 # Monotonic seconds, fractional.
 sub now { my $ts = "\0" x 16; syscall($SYS_CLOCK, 1, $ts); my ($s, $ns) = unpack('q2', $ts); return $s + $ns / 1e9; }
 my $TICK = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
@@ -98,7 +102,15 @@ sub proc_cpu_ms {
     my @f = split / /, $s;
     return ($f[11] + $f[12] + $f[13] + $f[14]) * 1000 / $TICK;
 }
-# True when a thread of the program (or of a process in its group) is blocked in read(0, ...).
+# Whether epoll instance $epfd of process $p waits for fd 0 to become readable (EPOLLIN).
+sub epoll_watches_stdin {
+    my ($p, $epfd) = @_;
+    my $info = slurp("/proc/$p/fdinfo/$epfd");
+    return defined $info && $info =~ /^tfd:\s+0\s+events:\s+([0-9a-f]+)/m && (hex($1) & 1);
+}
+
+# True when a thread of the program (or of a process in its group) waits for stdin: blocked in read(0, ...),
+# or idle in an epoll wait whose interest list holds fd 0.
 sub waits_for_input {
     my $pgid = shift;
     opendir(my $d, '/proc') or return 0;
@@ -109,7 +121,13 @@ sub waits_for_input {
         opendir(my $td, "/proc/$p/task") or next;
         for my $t (grep { /^\d+$/ } readdir $td) {
             my $sc = slurp("/proc/$p/task/$t/syscall");
-            return 1 if defined $sc && $sc =~ /^0 0x0 /;
+            next unless defined $sc;
+            my ($nr, $fd) = split / /, $sc;
+            next unless defined $fd && $fd =~ /^0x[0-9a-f]+$/;
+            # Blocked in read(0, ...): Python's input(), C's scanf, Java's System.in.
+            return 1 if $nr eq $SYS_READ && hex($fd) == 0;
+            # Idle in an event loop that waits for stdin to become readable (Node's readline, process.stdin).
+            return 1 if $SYS_EPOLL_WAIT{$nr} && epoll_watches_stdin($p, hex($fd));
         }
     }
     return 0;

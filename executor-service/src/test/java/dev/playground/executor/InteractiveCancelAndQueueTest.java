@@ -40,6 +40,50 @@ class InteractiveCancelAndQueueTest {
         String id = runAsync(user, Map.of("language", "python", "interactive", true,
                 "code", "name = input('name? ')\nprint('hello', name)\nimport sys\nrest = sys.stdin.read()\nprint('rest', repr(rest))"))
                 .then().statusCode(202).extract().path("id");
+        List<ExecutionEvent> events = converse(id, List.of(
+                List.of(new StdinMessage(id, 1, "Ada\n", null)),
+                List.of(new StdinMessage(id, 2, "more", null), new StdinMessage(id, 3, null, true))));
+        List<ExecutionEventType> types = events.stream().map(ExecutionEvent::type).toList();
+        // Once per prompt (one more may come while the program waits between "more" and the end of input).
+        assertTrue(types.stream().filter(ExecutionEventType.INPUT_REQUIRED::equals).count() >= 2, types.toString());
+        ExecutionEvent last = events.get(events.size() - 1);
+        assertEquals(ExecutionEventType.COMPLETED, last.type(), types.toString());
+        assertEquals("OK", last.result().verdict().name(), String.valueOf(last.result()));
+        assertEquals("name? hello Ada\nrest 'more'\n", last.result().run().stdout());
+    }
+
+    @Test
+    void aNodeProgramReadingStdinThroughItsEventLoopAsksForInputAndOneThatDoesNotNeverDoes() throws Exception {
+        String user = newPrincipal();
+        String reader = runAsync(user, Map.of("language", "javascript", "interactive", true, "code", """
+                const rl = require('readline').createInterface({ input: process.stdin });
+                process.stdout.write('name? ');
+                rl.once('line', name => { console.log('hello ' + name); rl.close(); });
+                """)).then().statusCode(202).extract().path("id");
+        List<ExecutionEvent> events = converse(reader, List.of(
+                List.of(new StdinMessage(reader, 1, "Ada\n", null), new StdinMessage(reader, 2, null, true))));
+        List<ExecutionEventType> types = events.stream().map(ExecutionEvent::type).toList();
+        assertTrue(types.contains(ExecutionEventType.INPUT_REQUIRED), types.toString());
+        assertTrue(types.indexOf(ExecutionEventType.INPUT_REQUIRED) < types.indexOf(ExecutionEventType.EXITED),
+                types.toString());
+        ExecutionEvent last = events.get(events.size() - 1);
+        assertEquals("OK", last.result().verdict().name(), String.valueOf(last.result()));
+        assertEquals("name? hello Ada\n", last.result().run().stdout());
+
+        // Busy with a timer, stdin untouched: idle in the same event loop, but not waiting for the user.
+        String sleeper = runAsync(user, Map.of("language", "javascript", "interactive", true,
+                "code", "setTimeout(() => console.log('done'), 1500);"))
+                .then().statusCode(202).extract().path("id");
+        List<ExecutionEventType> quiet = converse(sleeper, List.of()).stream().map(ExecutionEvent::type).toList();
+        assertTrue(quiet.contains(ExecutionEventType.COMPLETED), quiet.toString());
+        assertTrue(!quiet.contains(ExecutionEventType.INPUT_REQUIRED), quiet.toString());
+    }
+
+    /**
+     * Follows an execution's events until COMPLETED, answering the n-th INPUT_REQUIRED with the n-th list of
+     * stdin messages published on the real topic.
+     */
+    private static List<ExecutionEvent> converse(String id, List<List<StdinMessage>> answers) throws Exception {
         Properties cp = new Properties();
         cp.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
         cp.put("group.id", "executor-test-" + UUID.randomUUID());
@@ -59,12 +103,8 @@ class InteractiveCancelAndQueueTest {
                     }
                     ExecutionEvent e = ExecutionTestSupport.JSON.readValue(r.value(), ExecutionEvent.class);
                     events.add(e);
-                    if (e.type() == ExecutionEventType.INPUT_REQUIRED) {
-                        prompts++;
-                        List<StdinMessage> answer = prompts == 1
-                                ? List.of(new StdinMessage(id, 1, "Ada\n", null))
-                                : List.of(new StdinMessage(id, 2, "more", null), new StdinMessage(id, 3, null, true));
-                        for (StdinMessage m : answer) {
+                    if (e.type() == ExecutionEventType.INPUT_REQUIRED && prompts < answers.size()) {
+                        for (StdinMessage m : answers.get(prompts++)) {
                             producer.send(new ProducerRecord<>(Topics.EXECUTION_STDIN, id,
                                     ExecutionTestSupport.JSON.writeValueAsString(m))).get();
                         }
@@ -72,12 +112,8 @@ class InteractiveCancelAndQueueTest {
                 }
             }
         }
-        List<ExecutionEventType> types = events.stream().map(ExecutionEvent::type).toList();
-        assertTrue(types.contains(ExecutionEventType.INPUT_REQUIRED), types.toString());
-        ExecutionEvent last = events.get(events.size() - 1);
-        assertEquals(ExecutionEventType.COMPLETED, last.type(), types.toString());
-        assertEquals("OK", last.result().verdict().name(), String.valueOf(last.result()));
-        assertEquals("name? hello Ada\nrest 'more'\n", last.result().run().stdout());
+        assertTrue(!events.isEmpty() && events.get(events.size() - 1).isTerminal(), "execution " + id + " never completed");
+        return events;
     }
 
     @Test
