@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -148,6 +151,30 @@ class SessionLifecycleTest {
         ids.add(Api.createSession(owner, Map.of("template", "python")));
         as(owner).post("/api/v1/sessions/" + ids.get(0) + "/start").then().statusCode(429);
         ids.forEach(id -> as(owner).delete("/api/v1/sessions/" + id).then().statusCode(204));
+    }
+
+    @Test
+    void manyCreationsAtOnceStillStopAtTheOwnersMaximum() throws Exception {
+        String owner = "eager-" + System.nanoTime();
+        var pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                answers.add(pool.submit(() -> as(owner).body(Map.of("template", "python"))
+                        .post("/api/v1/sessions").then().extract().statusCode()));
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (var answer : answers) {
+                codes.add(answer.get(120, TimeUnit.SECONDS));
+            }
+            assertThat(codes).as("six creations at once with a maximum of 2").containsOnly(201, 429);
+            assertThat(codes.stream().filter(c -> c == 201).count()).isEqualTo(2);
+        } finally {
+            pool.shutdown();
+            List<String> ids = as(owner).get("/api/v1/sessions").then().statusCode(200).extract().path("id");
+            assertThat(ids).hasSize(2);
+            ids.forEach(id -> as(owner).delete("/api/v1/sessions/" + id).then().statusCode(204));
+        }
     }
 
     static String containerOf(String owner, String id) {

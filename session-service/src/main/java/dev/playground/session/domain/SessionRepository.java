@@ -20,6 +20,16 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
         return list("owner = ?1 and state <> ?2", Sort.descending("createdAt"), owner, SessionState.DELETED);
     }
 
+    /**
+     * Holds, until the current transaction ends, a PostgreSQL advisory lock for one owner: two requests of the
+     * same owner that count its live sessions and then add one run one after the other, so together they cannot
+     * pass the per-owner maximum (every service instance shares the lock through the database).
+     */
+    public Uni<Void> lockOwner(String owner) {
+        return getSession().flatMap(s -> s.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtext(:owner))")
+                .setParameter("owner", "session-owner:" + owner).getSingleResult()).replaceWithVoid();
+    }
+
     public Uni<Long> countLive(String owner) {
         return count("owner = ?1 and state in ?2", owner, List.of(SessionState.STARTING, SessionState.RUNNING));
     }

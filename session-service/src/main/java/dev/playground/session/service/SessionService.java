@@ -86,7 +86,7 @@ public class SessionService {
 
     public Uni<SessionRecord> create(String owner, CreateCommand cmd) {
         SessionRecord s = validate(owner, cmd);
-        return Panache.withTransaction(() -> sessions.countLive(owner).flatMap(live -> {
+        return Panache.withTransaction(() -> sessions.lockOwner(owner).chain(() -> sessions.countLive(owner)).flatMap(live -> {
                     if (live >= config.session().maxLivePerOwner()) {
                         return Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most "
                                 + config.session().maxLivePerOwner() + " may run at once. Stop or delete one first."));
@@ -98,7 +98,8 @@ public class SessionService {
     }
 
     public Uni<SessionRecord> start(String id, String owner) {
-        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.countLive(owner).flatMap(live -> {
+        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.lockOwner(owner)
+                .chain(() -> sessions.countLive(owner)).flatMap(live -> {
             if (live >= config.session().maxLivePerOwner()) {
                 return Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most "
                         + config.session().maxLivePerOwner() + " may run at once. Stop one first."));
