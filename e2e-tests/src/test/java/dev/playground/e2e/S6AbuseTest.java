@@ -52,11 +52,11 @@ class S6AbuseTest {
                 "application/json"), 400);
         Gateway.problem(alice.raw("POST", "/api/v1/executions", "print(1)".getBytes(StandardCharsets.UTF_8),
                 "text/plain"), 415);
-        Gateway.problem(alice.post("/api/v1/executions", obj("language", "cobol-1959", "code", "x")), 400);
+        Gateway.problem(alice.post("/api/v1/executions", obj("language", "cobol-1959", "code", "x")), 422);
         Gateway.problem(alice.post("/api/v1/executions", obj("language", "python", "code", "",
-                "limits", obj("memoryMb", -5))), 400);
+                "limits", obj("memoryMb", -5))), 422);
         Gateway.problem(alice.post("/api/v1/executions", obj("language", "python",
-                "files", List.of(obj("name", "main.py", "content", "%%%not-base64%%%", "encoding", "base64")))), 400);
+                "files", List.of(obj("name", "main.py", "content", "%%%not-base64%%%", "encoding", "base64")))), 422);
         Gateway.problem(Gateway.anonymous().get("/api/v1/sessions"), 401);
         Gateway.Reply wrongKey = Gateway.send(Gateway.anonymous().request("/api/v1/sessions")
                 .header("Authorization", "Bearer pg_not_a_key").GET());

@@ -146,11 +146,11 @@ class ExecutionApiTest {
     void badInputIsRefusedWithProblemsAndNothingRuns() {
         String user = newPrincipal();
         List<Object[]> cases = new ArrayList<>();
-        cases.add(new Object[] {Map.of("language", "cobol", "code", "x"), 400, "Unknown language"});
-        cases.add(new Object[] {Map.of("language", "python", "code", "   "), 400, "empty"});
-        cases.add(new Object[] {Map.of("language", "python"), 400, "Nothing to run"});
-        cases.add(new Object[] {Map.of("language", "python", "files", List.of(Map.of("name", "a.py", "content", "%%%", "encoding", "base64"))), 400, "base64"});
-        cases.add(new Object[] {Map.of("language", "python", "files", List.of(Map.of("name", "../a.py", "content", "print(1)"))), 400, "relative path"});
+        cases.add(new Object[] {Map.of("language", "cobol", "code", "x"), 422, "Unknown language"});
+        cases.add(new Object[] {Map.of("language", "python", "code", "   "), 422, "empty"});
+        cases.add(new Object[] {Map.of("language", "python"), 422, "Nothing to run"});
+        cases.add(new Object[] {Map.of("language", "python", "files", List.of(Map.of("name", "a.py", "content", "%%%", "encoding", "base64"))), 422, "base64"});
+        cases.add(new Object[] {Map.of("language", "python", "files", List.of(Map.of("name", "../a.py", "content", "print(1)"))), 422, "relative path"});
         cases.add(new Object[] {Map.of("language", "python", "code", "print(1)", "limits", Map.of("memoryMb", 999999)), 422, "limits.memoryMb"});
         cases.add(new Object[] {Map.of("language", "python", "code", "print(1)", "limits", Map.of("wallTimeMs", -5)), 422, "limits.wallTimeMs"});
         cases.add(new Object[] {Map.of("language", "python", "code", "x".repeat(1_100_000)), 413, "bytes"});

@@ -81,8 +81,8 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
         router.post("/api/v1/executions").handler(ctx -> {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null || body.getString("language") == null) {
-                ctx.response().setStatusCode(400).putHeader("content-type", "application/problem+json")
-                        .end(new JsonObject().put("status", 400).put("detail", "language is required").encode());
+                ctx.response().setStatusCode(422).putHeader("content-type", "application/problem+json")
+                        .end(new JsonObject().put("status", 422).put("detail", "language is required").encode());
                 return;
             }
             lastRunRequest = body.encode();

@@ -2,6 +2,7 @@ package dev.playground.executor.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.playground.contract.problem.ApiProblem;
 import dev.playground.executor.service.ProblemException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -14,7 +15,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    private static final String TYPE_BASE = "https://playground.dev/problems/";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @ServerExceptionMapper
@@ -30,7 +30,7 @@ public class ProblemMapper {
     public Response unreadable(JsonProcessingException e) {
         String where = e instanceof JsonMappingException m && !m.getPath().isEmpty()
                 ? " at " + m.getPathReference() : "";
-        return build(400, "invalid-json", "Invalid JSON", "The body is not the JSON this endpoint takes" + where + ": "
+        return build(ApiProblem.INVALID_JSON, "invalid-json", "Invalid JSON", "The body is not the JSON this endpoint takes" + where + ": "
                 + e.getOriginalMessage()).build();
     }
 
@@ -61,22 +61,13 @@ public class ProblemMapper {
     /** The problem document as JSON text, for answers given outside JAX-RS (see BodySizeLimit). */
     static String json(int status, String type, String title, String detail) {
         try {
-            return JSON.writeValueAsString(body(status, type, title, detail));
+            return JSON.writeValueAsString(ApiProblem.body(status, type, title, detail));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static Map<String, Object> body(int status, String type, String title, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", TYPE_BASE + type);
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        return body;
-    }
-
     private static Response.ResponseBuilder build(int status, String type, String title, String detail) {
-        return Response.status(status).type("application/problem+json").entity(body(status, type, title, detail));
+        return Response.status(status).type(ApiProblem.MEDIA_TYPE).entity(ApiProblem.body(status, type, title, detail));
     }
 }

@@ -17,7 +17,7 @@ public class ProblemException extends ApiProblem {
     }
 
     public static ProblemException invalid(String detail) {
-        return new ProblemException(400, "invalid-request", "Invalid request", detail);
+        return new ProblemException(INVALID_REQUEST, "invalid-request", "Invalid request", detail);
     }
 
     public static ProblemException unprocessable(String detail) {

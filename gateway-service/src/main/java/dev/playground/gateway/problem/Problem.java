@@ -1,5 +1,6 @@
 package dev.playground.gateway.problem;
 
+import dev.playground.contract.problem.ApiProblem;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,8 +15,8 @@ import java.util.Map;
 public final class Problem {
 
     /** Media type of every gateway error body. */
-    public static final String MEDIA_TYPE = "application/problem+json";
-    private static final String TYPE_BASE = "https://playground.dev/problems/";
+    public static final String MEDIA_TYPE = ApiProblem.MEDIA_TYPE;
+    private static final String TYPE_BASE = ApiProblem.TYPE_BASE;
 
     private final int status;
     private final String slug;

@@ -16,11 +16,7 @@ public class Problem extends ApiProblem {
     }
 
     public static Problem invalid(String detail) {
-        return new Problem(422, "invalid-request", "Invalid request", detail);
-    }
-
-    public static Problem badRequest(String detail) {
-        return new Problem(400, "bad-request", "Bad request", detail);
+        return new Problem(INVALID_REQUEST, "invalid-request", "Invalid request", detail);
     }
 
     public static Problem conflict(String detail) {

@@ -1,11 +1,10 @@
 package dev.playground.session.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.playground.contract.problem.ApiProblem;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -13,15 +12,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** The one place errors become RFC 9457 application/problem+json. */
 public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String PROBLEM_JSON = ApiProblem.MEDIA_TYPE;
 
     public static Response response(int status, String type, String title, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://playground.dev/problems/" + type);
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+        return Response.status(status).type(PROBLEM_JSON).entity(ApiProblem.body(status, type, title, detail)).build();
     }
 
     @ServerExceptionMapper
@@ -34,12 +28,12 @@ public class ProblemMapper {
         String detail = e.getConstraintViolations().stream()
                 .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage())
                 .sorted().collect(Collectors.joining("; "));
-        return response(422, "invalid-request", "Invalid request", detail);
+        return response(ApiProblem.INVALID_REQUEST, "invalid-request", "Invalid request", detail);
     }
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
-        return response(400, "bad-request", "Bad request", "The body is not the JSON this endpoint takes: "
+        return response(ApiProblem.INVALID_JSON, "invalid-json", "Invalid JSON", "The body is not the JSON this endpoint takes: "
                 + e.getOriginalMessage());
     }
 
