@@ -61,4 +61,58 @@ public final class Host {
         }
         return id.split("\n")[0];
     }
+
+    /**
+     * Kills the Docker engine with SIGKILL, as a crash would, and starts it again the way this host runs it:
+     * through systemd when systemd manages it, otherwise as ./playground starts it (dockerd in its own session).
+     * Needs root, like the test command's own set-up.
+     */
+    static void crashAndRestartDockerEngine() throws Exception {
+        boolean systemd = run("systemctl", "is-active", "--quiet", "docker") == 0;
+        if (systemd) {
+            assertRan(run("systemctl", "kill", "--signal=SIGKILL", "docker.service"), "systemctl kill docker");
+            assertRan(run("systemctl", "restart", "docker.service"), "systemctl restart docker");
+        } else {
+            List<ProcessHandle> engines = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false)).toList();
+            if (engines.isEmpty()) {
+                throw new AssertionError("no dockerd process to kill (is the engine remote?)");
+            }
+            engines.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle engine : engines) {
+                engine.onExit().get(30, TimeUnit.SECONDS);
+            }
+            assertRan(run("sh", "-c", "setsid dockerd >>/var/log/dockerd.log 2>&1 </dev/null &"), "starting dockerd");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (run("docker", "info") != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the Docker engine did not come back within 60 s");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static int run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertRan(int exit, String what) {
+        if (exit != 0) {
+            throw new AssertionError(what + " failed (exit " + exit + "); restarting the engine needs root");
+        }
+    }
 }
