@@ -62,6 +62,38 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void failuresFromLongAgoDoNotOpenTheBreakerOnLaterSuccesses() throws Exception {
+        // A fresh window: open the breaker, let the service return, close it with a trial call.
+        TestBackends.stopServer("executor-service");
+        try {
+            for (int i = 0; i < 6; i++) {
+                runtimes();
+            }
+        } finally {
+            TestBackends.restartServer("executor-service");
+        }
+        Thread.sleep(1200);
+        runtimes().then().statusCode(200);
+        given().get("/api/v1/health").then().body("services.'executor-service'.circuitBreaker", equalTo("CLOSED"));
+
+        // Two failures, too few to fill the window of 4 (as while a service restarts behind a restarted gateway)...
+        TestBackends.stopServer("executor-service");
+        try {
+            runtimes().then().statusCode(503);
+            runtimes().then().statusCode(503);
+        } finally {
+            TestBackends.restartServer("executor-service");
+        }
+        // ...then the service is back for longer than failures count (%test: 2 s): its answers all pass, where the
+        // window [fail, fail, ok, ok] used to open the breaker on the second success.
+        Thread.sleep(2500);
+        for (int i = 0; i < 6; i++) {
+            runtimes().then().statusCode(200);
+        }
+        given().get("/api/v1/health").then().body("services.'executor-service'.circuitBreaker", equalTo("CLOSED"));
+    }
+
+    @Test
     void answersOfAServiceEvenErrorsDoNotTripItsBreakerButItsUnavailabilityDoes() throws Exception {
         for (int i = 0; i < 8; i++) {
             given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/missing").then().statusCode(404);

@@ -156,6 +156,15 @@ public interface GatewayConfig {
         @WithName("success-threshold")
         @WithDefault("1")
         int successThreshold();
+
+        /**
+         * How long a failure counts against a closed breaker. The window is the last N calls, however old: without
+         * this, failures from a restart long past (too few to open the breaker then) opened it later, on successes.
+         * A success this long after the last failure starts a fresh window.
+         */
+        @WithName("forget-failures-after")
+        @WithDefault("10s")
+        Duration forgetFailuresAfter();
     }
 
     interface Preview {

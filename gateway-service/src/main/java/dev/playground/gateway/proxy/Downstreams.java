@@ -2,6 +2,7 @@ package dev.playground.gateway.proxy;
 
 import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.routing.Downstream;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -40,9 +42,11 @@ public class Downstreams {
     private final NetClient upgradeClient;
     private final WebClient webClient;
     private final GatewayConfig config;
+    private final CircuitBreakerMaintenance breakers;
 
-    public Downstreams(Vertx vertx, GatewayConfig config) {
+    public Downstreams(Vertx vertx, GatewayConfig config, CircuitBreakerMaintenance breakers) {
         this.config = config;
+        this.breakers = breakers;
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.services().connectTimeout().toMillis())
                 .setKeepAlive(true)
@@ -65,16 +69,29 @@ public class Downstreams {
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
         var state = new AtomicReference<>(CircuitBreakerState.CLOSED);
         GatewayConfig.Breaker breaker = config.circuitBreaker();
+        String name = "gateway-" + service.serviceName();
+        long forget = breaker.forgetFailuresAfter().toNanos();
+        AtomicLong lastFailure = new AtomicLong(-1);
         Guard guard = Guard.create()
                 .withDescription("calls to " + service.serviceName())
                 .withCircuitBreaker()
-                .name("gateway-" + service.serviceName())
+                .name(name)
                 .requestVolumeThreshold(breaker.requestVolumeThreshold())
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(breaker.successThreshold())
                 // Only a service that cannot answer is a failure; any answer it gives (even 4xx) is fine.
                 .when(Downstreams::isServiceFailure)
+                .onFailure(() -> lastFailure.set(System.nanoTime()))
+                .onSuccess(() -> {
+                    long at = lastFailure.get();
+                    // Old failures no longer count: a fresh window (only while closed; open and half-open keep
+                    // their own rules).
+                    if (at >= 0 && System.nanoTime() - at > forget && state.get() == CircuitBreakerState.CLOSED
+                            && lastFailure.compareAndSet(at, -1)) {
+                        breakers.reset(name);
+                    }
+                })
                 .onStateChange(newState -> {
                     state.set(newState);
                     LOG.warnf("circuit breaker for %s is now %s", service.serviceName(), newState);
