@@ -86,27 +86,28 @@ public class SessionService {
 
     public Uni<SessionRecord> create(String owner, CreateCommand cmd) {
         SessionRecord s = validate(owner, cmd);
-        return Panache.withTransaction(() -> sessions.lockOwner(owner).chain(() -> sessions.countLive(owner)).flatMap(live -> {
-                    if (live >= config.session().maxLivePerOwner()) {
-                        return Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most "
-                                + config.session().maxLivePerOwner() + " may run at once. Stop or delete one first."));
-                    }
-                    return sessions.persist(s);
-                }))
+        return Panache.withTransaction(() -> roomForOneMore(owner, "Stop or delete one first.")
+                        .chain(() -> sessions.persist(s)))
                 .invoke(() -> events.publish(s.id, owner, SessionEventType.CREATED))
                 .flatMap(x -> launch(s, SessionEventType.CREATED));
     }
 
+    /**
+     * Within the caller's transaction: fails with 429 when the owner already runs the most sessions allowed, and
+     * otherwise holds the owner's lock until the transaction ends, so concurrent requests cannot both pass.
+     */
+    private Uni<Void> roomForOneMore(String owner, String advice) {
+        int max = config.session().maxLivePerOwner();
+        return sessions.lockOwner(owner).chain(() -> sessions.countLive(owner)).chain(live -> live < max
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most " + max
+                        + " may run at once. " + advice)));
+    }
+
     public Uni<SessionRecord> start(String id, String owner) {
-        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.lockOwner(owner)
-                .chain(() -> sessions.countLive(owner)).flatMap(live -> {
-            if (live >= config.session().maxLivePerOwner()) {
-                return Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most "
-                        + config.session().maxLivePerOwner() + " may run at once. Stop one first."));
-            }
-            return sessions.transition(id, EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED),
-                    SessionState.STARTING, Instant.now());
-        })).flatMap(moved -> {
+        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> roomForOneMore(owner, "Stop one first.")
+                .chain(() -> sessions.transition(id, EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED),
+                        SessionState.STARTING, Instant.now()))).flatMap(moved -> {
             if (!moved) {
                 return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
                         + "; only a STOPPED or EXPIRED session can be started."));
