@@ -2,6 +2,8 @@ package dev.playground.e2e;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +66,8 @@ public final class Host {
 
     /**
      * Kills the Docker engine with SIGKILL, as a crash would, and starts it again the way this host runs it:
-     * through systemd when systemd manages it, otherwise as ./playground starts it (dockerd in its own session).
-     * Needs root, like the test command's own set-up.
+     * through systemd when systemd manages it, otherwise with the README's own command ({@code ./playground},
+     * which starts dockerd in its own session). Needs root, like the test command's own set-up.
      */
     static void crashAndRestartDockerEngine() throws Exception {
         boolean systemd = run("systemctl", "is-active", "--quiet", "docker") == 0;
@@ -79,25 +81,58 @@ public final class Host {
                 throw new AssertionError("no dockerd process to kill (is the engine remote?)");
             }
             engines.forEach(ProcessHandle::destroyForcibly);
-            for (ProcessHandle engine : engines) {
-                engine.onExit().get(30, TimeUnit.SECONDS);
+            long killed = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!engines.stream().allMatch(e -> dead(e.pid()))) {
+                if (System.nanoTime() > killed) {
+                    throw new AssertionError("dockerd did not die within 30 s of SIGKILL");
+                }
+                Thread.sleep(100);
             }
-            assertRan(run("sh", "-c", "setsid dockerd >>/var/log/dockerd.log 2>&1 </dev/null &"), "starting dockerd");
+            Path script = Path.of("").toAbsolutePath().getParent().resolve("playground");
+            int exit = run(180, script.toString(), "status");
+            if (exit != 0) {
+                throw new AssertionError(script + " status could not start dockerd again (exit " + exit
+                        + "); its log ends:\n" + engineLogTail());
+            }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (run("docker", "info") != 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the Docker engine did not come back within 60 s");
+                throw new AssertionError("the Docker engine did not come back within 120 s; its log ends:\n"
+                        + engineLogTail());
             }
             Thread.sleep(500);
         }
     }
 
+    /** Gone, or a zombie nobody has reaped yet (it holds no resources and can do nothing more). */
+    private static boolean dead(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static String engineLogTail() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/var/log/dockerd.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no /var/log/dockerd.log: " + e.getMessage() + ")";
+        }
+    }
+
     private static int run(String... cmd) {
+        return run(60, cmd);
+    }
+
+    private static int run(int timeoutSeconds, String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;
             }
