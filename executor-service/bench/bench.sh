@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hello-world latency (p50/p99) of a synchronous run per language, next to the raw cost of `docker run --rm` of the
-# same image doing the same work, measured in the same run; then throughput at concurrency 1, 4 and 16.
+# same image doing the same work, measured in the same run; then throughput at concurrency 1, 4 and 16; then how long
+# a cancel takes to end a running program.
 #
 #   executor-service/bench/bench.sh [runs-per-language (default 30)] [throughput-seconds (default 20)]
 #
@@ -90,6 +91,32 @@ for conc in (1, 4, 16):
             f.result()
     elapsed = time.perf_counter() - t0
     print(f"| {conc} | {len(lat)/elapsed:.2f} | {pct(lat,50):.0f} | {pct(lat,99):.0f} |")
+
+CANCEL_RUNS = max(5, runs // 3)
+print(f"\n## Cancel, {CANCEL_RUNS} runs: from the cancel request to the run being COMPLETED (CANCELLED) (ms)")
+print("| p50 | p99 | max |")
+print("|---|---|---|")
+BASE = f"http://localhost:{port}/api/v1/executions"
+HDR = {"Content-Type": "application/json", "X-Playground-Principal": "bench"}
+def call(method, url, body=None):
+    req = urllib.request.Request(url, None if body is None else json.dumps(body).encode(), HDR, method=method)
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.load(r) if r.status != 204 else None
+cancels = []
+for _ in range(CANCEL_RUNS):
+    ex = call("POST", BASE, {"language": "python", "code": "import time\nprint('up', flush=True)\ntime.sleep(1000)",
+                             "limits": {"wallTimeMs": 30000}})
+    while call("GET", f"{BASE}/{ex['id']}")["status"] != "RUNNING":
+        time.sleep(0.02)
+    time.sleep(0.2)  # the program is past its start-up, sleeping
+    t = time.perf_counter()
+    call("POST", f"{BASE}/{ex['id']}/cancel")
+    while (res := call("GET", f"{BASE}/{ex['id']}"))["status"] != "COMPLETED":
+        time.sleep(0.01)
+    cancels.append(time.perf_counter() - t)
+    if res["verdict"] != "CANCELLED":
+        raise SystemExit(f"cancel: {res}")
+print(f"| {pct(cancels,50):.0f} | {pct(cancels,99):.0f} | {max(cancels)*1000:.0f} |")
 PY
 sleep 3  # a sandbox is removed right after its answer; let the last removals land
 left=$(docker ps -aq --filter "label=playground.instance=$PLAYGROUND_INSTANCE" | wc -l)
