@@ -30,13 +30,10 @@ class CircuitBreakerTest {
             for (int i = 0; i < 4; i++) {
                 runtimes();
             }
-            long started = System.nanoTime();
-            Response open = runtimes();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            open.then().statusCode(503).contentType("application/problem+json")
+            // "is failing" is the open breaker's own answer: the call was not even tried.
+            runtimes().then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", "1")
                     .body("detail", containsString("executor-service is failing"));
-            assertTrue(millis < 500, "an open breaker answers at once, took " + millis + " ms");
             // OPEN, or HALF_OPEN once the delay has passed and a trial call may go through.
             given().get("/api/v1/health").then().statusCode(503)
                     .body("status", equalTo("DOWN"))
