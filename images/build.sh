@@ -12,7 +12,10 @@ SERVICES=(gateway-service session-service executor-service terminal-service)
 
 build() { # tag context [dockerfile]
   local tag=$1 ctx=$2 file=${3:-$2/Dockerfile} start=$SECONDS
-  if ! docker build -q -t "$tag" -f "$file" "$ctx" >/tmp/playground-build.log 2>&1; then
+  # A second try, for a package mirror that dropped a connection (layers already built are cached).
+  if ! docker build -q -t "$tag" -f "$file" "$ctx" >/tmp/playground-build.log 2>&1 \
+     && { echo "image $tag failed to build; trying once more" >&2; sleep 5
+          ! docker build -q -t "$tag" -f "$file" "$ctx" >/tmp/playground-build.log 2>&1; }; then
     echo "image $tag failed to build:" >&2
     cat /tmp/playground-build.log >&2
     exit 1

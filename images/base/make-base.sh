@@ -27,14 +27,19 @@ if ! command -v debootstrap >/dev/null 2>&1; then
     echo "debootstrap is missing: run 'apt-get install -y debootstrap' as root" >&2
     exit 1
   fi
-  apt-get install -y -qq debootstrap >/dev/null
+  apt-get install -y -qq debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
 fi
 
 rootfs=$(mktemp -d /var/tmp/trixie-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 echo "building $IMAGE with debootstrap from $mirror (about 30 s)"
-debootstrap --variant=minbase trixie "$rootfs" "$mirror" >/var/tmp/debootstrap.log 2>&1 \
-  || { echo "debootstrap failed, see /var/tmp/debootstrap.log" >&2; exit 1; }
+# Two tries: a mirror that drops one download should not fail a fresh machine's set-up.
+if ! debootstrap --variant=minbase trixie "$rootfs" "$mirror" >/var/tmp/debootstrap.log 2>&1; then
+  echo "debootstrap failed (see /var/tmp/debootstrap.log); trying once more" >&2
+  rm -rf "$rootfs" && mkdir -p "$rootfs"
+  debootstrap --variant=minbase trixie "$rootfs" "$mirror" >/var/tmp/debootstrap.log 2>&1 \
+    || { echo "debootstrap failed, see /var/tmp/debootstrap.log" >&2; exit 1; }
+fi
 # Like the official slim image: no apt lists, no docs, and apt told not to keep packages.
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
 tar -C "$rootfs" -c . | docker import -c 'CMD ["bash"]' -c 'ENV LANG=C.UTF-8' - "$IMAGE" >/dev/null
