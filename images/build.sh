@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-RUNTIMES=(python node java gcc)
+RUNTIMES=(python node java gcc go rust ruby)
 SERVICES=(gateway-service session-service executor-service terminal-service)
 
 build() { # tag context [dockerfile]
@@ -42,8 +42,23 @@ infra() {
   build playground/kafka:latest images/kafka
 }
 
+# A runtime image lists the versions it carries in /etc/playground/runtime-versions (language=version per line);
+# they become its label playground.runtime.versions, which the executor reads with one image inspect, so what
+# GET /runtimes says is what the image has, even after Debian moves a package to a newer patch release.
+label_versions() {
+  local tag=$1 versions
+  versions=$(docker run --rm --network none --entrypoint cat "$tag" /etc/playground/runtime-versions | paste -sd, -)
+  [ -n "$versions" ] || { echo "image $tag lists no versions in /etc/playground/runtime-versions" >&2; exit 1; }
+  printf 'FROM %s\nLABEL playground.runtime.versions="%s"\n' "$tag" "$versions" \
+    | docker build -q -t "$tag" - >/tmp/playground-build.log 2>&1 \
+    || { echo "image $tag could not be labelled:" >&2; cat /tmp/playground-build.log >&2; exit 1; }
+}
+
 runtimes() {
-  for r in "${RUNTIMES[@]}"; do build "playground/runtime-$r:latest" "images/runtimes/$r"; done
+  for r in "${RUNTIMES[@]}"; do
+    build "playground/runtime-$r:latest" "images/runtimes/$r"
+    label_versions "playground/runtime-$r:latest"
+  done
 }
 
 services() {

@@ -36,7 +36,7 @@ class ExecutionApiTest {
     @Test
     void listsTheRuntimesToSignedInCallersOnly() {
         given().header(Principal.HEADER, "alice").when().get("/api/v1/runtimes").then().statusCode(200)
-                .body("language", hasItems("python", "javascript", "typescript", "java", "c", "cpp"))
+                .body("language", hasItems("python", "javascript", "typescript", "java", "c", "cpp", "go", "rust", "ruby", "bash"))
                 .body("find { it.language == 'python' }.aliases", hasItems("py"))
                 .body("find { it.language == 'c' }.compiled", equalTo(true))
                 .body("find { it.language == 'python' }.extension", equalTo("py"));
@@ -59,7 +59,13 @@ class ExecutionApiTest {
                 new Case("c", "#include <stdio.h>\nint main(int c, char** v){printf(\"hello %s\\n\", v[1]);return 0;}",
                         Map.of("args", List.of("arg"))),
                 new Case("cpp", "#include <iostream>\nint main(int c, char** v){std::cout << \"hello \" << v[1] << std::endl;}",
-                        Map.of("args", List.of("arg"))));
+                        Map.of("args", List.of("arg"))),
+                new Case("go", "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() { fmt.Println(\"hello\", os.Args[1]) }\n",
+                        Map.of("args", List.of("arg"))),
+                new Case("rust", "fn main() { let a: Vec<String> = std::env::args().collect(); println!(\"hello {}\", a[1]); }",
+                        Map.of("args", List.of("arg"))),
+                new Case("ruby", "puts \"hello #{ARGV[0]}\"", Map.of("args", List.of("arg"))),
+                new Case("bash", "echo \"hello $1\"", Map.of("args", List.of("arg"))));
         String user = newPrincipal();
         List<CompletableFuture<Response>> runs = cases.stream().map(c -> CompletableFuture.supplyAsync(() -> {
             Map<String, Object> body = new java.util.HashMap<>(c.extra());
@@ -83,6 +89,34 @@ class ExecutionApiTest {
     }
 
     @Test
+    void eachRuntimeIsTheVersionRuntimesSays() {
+        // What the program itself reports, next to GET /runtimes (which reads the image's label).
+        Map<String, String> versionProgram = Map.of(
+                "python", "import platform\nprint(platform.python_version())",
+                "javascript", "console.log(process.versions.node)",
+                "java", "public class V { public static void main(String[] a) { System.out.println(System.getProperty(\"java.version\")); } }",
+                "c", "#include <stdio.h>\nint main(){printf(\"%d.%d.%d\\n\", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);}",
+                "cpp", "#include <cstdio>\nint main(){std::printf(\"%d.%d.%d\\n\", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);}",
+                "go", "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n\t\"strings\"\n)\n\nfunc main() { fmt.Println(strings.TrimPrefix(runtime.Version(), \"go\")) }\n",
+                "ruby", "puts RUBY_VERSION",
+                "bash", "IFS=.; echo \"${BASH_VERSINFO[*]:0:3}\"");
+        String user = newPrincipal();
+        Map<String, String> listed = new java.util.HashMap<>();
+        given().header(Principal.HEADER, user).get("/api/v1/runtimes").then().statusCode(200).extract().jsonPath()
+                .getList("$", Map.class).forEach(r -> listed.put((String) r.get("language"), (String) r.get("version")));
+        listed.values().forEach(v -> assertTrue(v.matches("\\d+\\.\\d+\\.\\d+"), "a version read from an image: " + listed));
+        Map<String, CompletableFuture<Response>> runs = new java.util.LinkedHashMap<>();
+        versionProgram.forEach((language, code) -> runs.put(language, CompletableFuture.supplyAsync(() ->
+                runSync(user, Map.of("language", language, "code", code, "limits", Map.of("wallTimeMs", 30000))))));
+        runs.forEach((language, run) -> {
+            Response r = run.join();
+            assertEquals("OK", r.jsonPath().getString("verdict"), language + ": " + r.asString());
+            assertEquals(listed.get(language), r.jsonPath().getString("run.stdout").trim(), language);
+            assertEquals(listed.get(language), r.jsonPath().getString("version"), language + " result's version");
+        });
+    }
+
+    @Test
     void severalFilesWithTheEntryPointFirst() {
         var files = List.of(
                 Map.of("name", "main.py", "content", "from lib import greet\nprint(greet())"),
@@ -101,6 +135,14 @@ class ExecutionApiTest {
                 "code", "import sys\nprint('before')\nsys.exit(3)")));
         var segv = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "c",
                 "code", "int main(){ int *p = 0; return *p; }")));
+        var goUnused = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "go",
+                "code", "package main\n\nfunc main() { x := 1 }\n")));
+        var rustType = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "rust",
+                "code", "fn main() { let x: i32 = \"no\"; }")));
+        var rubySyntax = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "ruby", "code", "def f(\nputs 1")));
+        var bashSyntax = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "bash", "code", "if true; then echo x")));
+        var rubyRaise = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "ruby",
+                "code", "puts 'before'\nraise 'boom'")));
         py.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
                 .body("compile.stderr", containsString("SyntaxError")).body("compile.exitCode", equalTo(1));
         c.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
@@ -109,6 +151,17 @@ class ExecutionApiTest {
                 .body("run.exitCode", equalTo(3)).body("run.stdout", equalTo("before\n"));
         segv.join().then().statusCode(200).body("verdict", equalTo("RUNTIME_ERROR"))
                 .body("run.signal", equalTo("SIGSEGV"));
+        goUnused.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
+                .body("compile.stderr", containsString("declared and not used"));
+        rustType.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
+                .body("compile.stderr", containsString("mismatched types"));
+        rubySyntax.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
+                .body("compile.stderr", containsString("syntax"));
+        bashSyntax.join().then().statusCode(200).body("verdict", equalTo("COMPILE_ERROR"))
+                .body("compile.stderr", containsString("syntax error"));
+        rubyRaise.join().then().statusCode(200).body("verdict", equalTo("RUNTIME_ERROR"))
+                .body("run.exitCode", equalTo(1)).body("run.stdout", equalTo("before\n"))
+                .body("run.stderr", containsString("boom"));
     }
 
     @Test

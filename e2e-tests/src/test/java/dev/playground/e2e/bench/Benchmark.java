@@ -34,14 +34,20 @@ public final class Benchmark {
     static final int SAMPLES = Integer.getInteger("bench.samples", 30);
     static final Map<String, String> IMAGE = Map.of("python", "playground/runtime-python:latest",
             "javascript", "playground/runtime-node:latest", "typescript", "playground/runtime-node:latest",
-            "java", "playground/runtime-java:latest", "c", "playground/runtime-gcc:latest", "cpp", "playground/runtime-gcc:latest");
+            "java", "playground/runtime-java:latest", "c", "playground/runtime-gcc:latest", "cpp", "playground/runtime-gcc:latest",
+            "go", "playground/runtime-go:latest", "rust", "playground/runtime-rust:latest", "ruby", "playground/runtime-ruby:latest",
+            "bash", "playground/runtime-python:latest");
     /** The same work in one plain container: what a hand-rolled `docker run` playground would do. */
     static final Map<String, String> RAW = Map.of(
             "python", "python3 -c \"print('Hello, World!')\"",
             "javascript", "node -e \"console.log('Hello, World!')\"",
             "c", "printf '#include <stdio.h>\\nint main(void){puts(\"Hello, World!\");return 0;}' > /tmp/m.c && gcc -o /tmp/m /tmp/m.c && /tmp/m",
             "cpp", "printf '#include <iostream>\\nint main(){std::cout<<\"Hello, World!\"<<std::endl;}' > /tmp/m.cpp && g++ -o /tmp/m /tmp/m.cpp && /tmp/m",
-            "java", "mkdir -p /tmp/j && printf 'public class Main{public static void main(String[] a){System.out.println(\"Hello, World!\");}}' > /tmp/j/Main.java && javac -d /tmp/j /tmp/j/Main.java && java -cp /tmp/j Main");
+            "java", "mkdir -p /tmp/j && printf 'public class Main{public static void main(String[] a){System.out.println(\"Hello, World!\");}}' > /tmp/j/Main.java && javac -d /tmp/j /tmp/j/Main.java && java -cp /tmp/j Main",
+            "go", "printf 'package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"Hello, World!\")}\n' > /tmp/m.go && go build -o /tmp/m /tmp/m.go && /tmp/m",
+            "rust", "printf 'fn main(){println!(\"Hello, World!\");}' > /tmp/m.rs && rustc -O -o /tmp/m /tmp/m.rs && /tmp/m",
+            "ruby", "ruby -e \"puts 'Hello, World!'\"",
+            "bash", "bash -c \"echo 'Hello, World!'\"");
     static final List<String> SERVICES = List.of("gateway-service", "executor-service", "session-service", "terminal-service",
             "kafka", "postgres");
 

@@ -7,6 +7,7 @@ import java.util.function.Function;
 /**
  * One language the executor runs: what GET /runtimes shows, plus how its steps are invoked.
  *
+ * @param version the version its image carries (read from the image's label), or {@code unknown}
  * @param compile argv of the compile step (the syntax check for interpreted languages) for an entry file
  * @param run argv of the run step for an entry file and a memory limit in MB (Java sizes its heap by it)
  */
@@ -25,5 +26,10 @@ public record Runtime(
     @FunctionalInterface
     public interface RunCommand {
         List<String> argv(String entryFile, int memoryMb, List<String> args);
+    }
+
+    /** The same runtime, saying which version it is. */
+    public Runtime withVersion(String v) {
+        return new Runtime(language, v, aliases, extension, compiled, family, defaultFile, compile, run);
     }
 }
