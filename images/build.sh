@@ -10,14 +10,18 @@ ROOT=$PWD
 RUNTIMES=(python node java gcc go rust ruby)
 SERVICES=(gateway-service session-service executor-service terminal-service)
 
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+
 build() { # tag context [dockerfile]
-  local tag=$1 ctx=$2 file=${3:-$2/Dockerfile} start=$SECONDS
+  local tag=$1 ctx=$2 file=${3:-$2/Dockerfile} start=$SECONDS log
+  log="$LOGS/$(echo "$tag" | tr '/:' '__').log"
   # A second try, for a package mirror that dropped a connection (layers already built are cached).
-  if ! docker build -q -t "$tag" -f "$file" "$ctx" >/tmp/playground-build.log 2>&1 \
+  if ! docker build -q -t "$tag" -f "$file" "$ctx" >"$log" 2>&1 \
      && { echo "image $tag failed to build; trying once more" >&2; sleep 5
-          ! docker build -q -t "$tag" -f "$file" "$ctx" >/tmp/playground-build.log 2>&1; }; then
+          ! docker build -q -t "$tag" -f "$file" "$ctx" >"$log" 2>&1; }; then
     echo "image $tag failed to build:" >&2
-    cat /tmp/playground-build.log >&2
+    cat "$log" >&2
     exit 1
   fi
   printf '  %-34s %3ss\n' "$tag" $((SECONDS - start))
@@ -50,15 +54,20 @@ label_versions() {
   versions=$(docker run --rm --network none --entrypoint cat "$tag" /etc/playground/runtime-versions | paste -sd, -)
   [ -n "$versions" ] || { echo "image $tag lists no versions in /etc/playground/runtime-versions" >&2; exit 1; }
   printf 'FROM %s\nLABEL playground.runtime.versions="%s"\n' "$tag" "$versions" \
-    | docker build -q -t "$tag" - >/tmp/playground-build.log 2>&1 \
-    || { echo "image $tag could not be labelled:" >&2; cat /tmp/playground-build.log >&2; exit 1; }
+    | docker build -q -t "$tag" - >"$LOGS/label.$(echo "$tag" | tr "/:" "__").log" 2>&1 \
+    || { echo "image $tag could not be labelled:" >&2; cat "$LOGS/label.$(echo "$tag" | tr "/:" "__").log" >&2; exit 1; }
 }
 
+# In parallel: on a fresh machine most of the time is package downloads, which overlap well.
 runtimes() {
+  build playground/runtime-base:latest images/runtimes/base
+  local r pids=() failed=0
   for r in "${RUNTIMES[@]}"; do
-    build "playground/runtime-$r:latest" "images/runtimes/$r"
-    label_versions "playground/runtime-$r:latest"
+    ( build "playground/runtime-$r:latest" "images/runtimes/$r" && label_versions "playground/runtime-$r:latest" ) &
+    pids+=($!)
   done
+  for r in "${pids[@]}"; do wait "$r" || failed=1; done
+  [ $failed -eq 0 ] || exit 1
 }
 
 services() {

@@ -46,7 +46,8 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
     public Map<String, String> start() {
         docker = dockerClient();
         SandboxSpec spec = SandboxSpec.of(256L << 20, 0.5, 128, 64L << 20)
-                .withTmpfs("/workspace", 64L << 20, true)
+                // Owned by the image's sandbox user, as a session's workspace volume is.
+                .withTmpfs("/workspace", 64L << 20, true, 1000, 1000)
                 .withTmpfs("/tmp", 16L << 20, false);
         containerId = docker.createContainerCmd("playground/runtime-python:latest")
                 .withName(INSTANCE + "-session")

@@ -107,6 +107,44 @@ class TerminalSocketTest {
     }
 
     @Test
+    void aFileEditedWithViIsSavedAndTopAndLessDrawFullScreen() throws Exception {
+        try (WsClient t = terminal("?cols=90&rows=20")) {
+            // vi and less switch to the alternate screen, and back when they quit; the next command
+            // is typed at the shell's next prompt (keys typed while the program restores the terminal are its own).
+            t.type("vi notes.txt\r");
+            t.awaitOutputContaining("\u001b[?1049h");
+            t.clearOutput();
+            t.type("ihello from vi\u001b:wq\r");
+            awaitPromptAfter(t, "\u001b[?1049l");
+            t.type("cat notes.txt\r");
+            t.awaitOutputContaining("hello from vi\r\n");
+
+            t.clearOutput();
+            t.type("top -d 1\r");
+            t.awaitOutputContaining("load average");
+            t.clearOutput();
+            t.type("q");
+            awaitPromptAfter(t, ""); // top redraws in place rather than on the alternate screen
+
+            t.type("seq 1000 | less\r");
+            t.awaitOutputContaining("\u001b[?1049h");
+            t.type("G"); // to the end of the text: the pager answers keys
+            t.awaitOutputContaining("(END)");
+            t.clearOutput();
+            t.type("q");
+            awaitPromptAfter(t, "\u001b[?1049l");
+            t.type("echo after-less\r");
+            t.awaitOutputContaining("after-less\r\n");
+        }
+    }
+
+    /** Waits for {@code marker} and then the shell's prompt ({@code $ } last on the screen), and clears the output. */
+    private static void awaitPromptAfter(WsClient t, String marker) throws Exception {
+        t.awaitOutput(s -> s.contains(marker) && s.substring(s.indexOf(marker)).endsWith("$ "), WAIT);
+        t.clearOutput();
+    }
+
+    @Test
     void aFullScreenProgramGetsARealTerminal() throws Exception {
         try (WsClient t = terminal("?cols=90&rows=20")) {
             // A curses program asks the terminal for its size and type, and draws with escape sequences.
