@@ -50,12 +50,13 @@ infra() {
 # they become its label playground.runtime.versions, which the executor reads with one image inspect, so what
 # GET /runtimes says is what the image has, even after Debian moves a package to a newer patch release.
 label_versions() {
-  local tag=$1 versions
-  versions=$(docker run --rm --network none --entrypoint cat "$tag" /etc/playground/runtime-versions | paste -sd, -)
-  [ -n "$versions" ] || { echo "image $tag lists no versions in /etc/playground/runtime-versions" >&2; exit 1; }
-  printf 'FROM %s\nLABEL playground.runtime.versions="%s"\n' "$tag" "$versions" \
-    | docker build -q -t "$tag" - >"$LOGS/label.$(echo "$tag" | tr "/:" "__").log" 2>&1 \
-    || { echo "image $tag could not be labelled:" >&2; cat "$LOGS/label.$(echo "$tag" | tr "/:" "__").log" >&2; exit 1; }
+  local tag=$1 versions log
+  log="$LOGS/label.$(echo "$tag" | tr '/:' '__').log"
+  versions=$(docker run --rm --network none --entrypoint cat "$tag" /etc/playground/runtime-versions 2>"$log" \
+             | paste -sd, -) || true
+  [ -n "$versions" ] || { echo "image $tag lists no versions in /etc/playground/runtime-versions:" >&2; cat "$log" >&2; exit 1; }
+  printf 'FROM %s\nLABEL playground.runtime.versions="%s"\n' "$tag" "$versions" | docker build -q -t "$tag" - >"$log" 2>&1 \
+    || { echo "image $tag could not be labelled:" >&2; cat "$log" >&2; exit 1; }
 }
 
 # In parallel: on a fresh machine most of the time is package downloads, which overlap well.
