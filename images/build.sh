@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-RUNTIMES=(python node java gcc go rust ruby)
+RUNTIMES=(python node java gcc go rust ruby php lua)
 SERVICES=(gateway-service session-service executor-service terminal-service)
 
 LOGS=$(mktemp -d)

@@ -16,6 +16,8 @@ public final class HelloWorlds {
             Map.entry("go", "package main\nimport \"fmt\"\nfunc main() { fmt.Println(\"Hello, World!\") }"),
             Map.entry("rust", "fn main() { println!(\"Hello, World!\"); }"),
             Map.entry("ruby", "puts 'Hello, World!'"),
+            Map.entry("php", "<?php echo \"Hello, World!\\n\";"),
+            Map.entry("lua", "print('Hello, World!')"),
             Map.entry("bash", "echo 'Hello, World!'"));
 
     private HelloWorlds() {

@@ -32,22 +32,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Benchmark {
 
     static final int SAMPLES = Integer.getInteger("bench.samples", 30);
-    static final Map<String, String> IMAGE = Map.of("python", "playground/runtime-python:latest",
-            "javascript", "playground/runtime-node:latest", "typescript", "playground/runtime-node:latest",
-            "java", "playground/runtime-java:latest", "c", "playground/runtime-gcc:latest", "cpp", "playground/runtime-gcc:latest",
-            "go", "playground/runtime-go:latest", "rust", "playground/runtime-rust:latest", "ruby", "playground/runtime-ruby:latest",
-            "bash", "playground/runtime-python:latest");
+    static final Map<String, String> IMAGE = Map.ofEntries(Map.entry("python", "playground/runtime-python:latest"),
+            Map.entry("javascript", "playground/runtime-node:latest"), Map.entry("typescript", "playground/runtime-node:latest"),
+            Map.entry("java", "playground/runtime-java:latest"), Map.entry("c", "playground/runtime-gcc:latest"),
+            Map.entry("cpp", "playground/runtime-gcc:latest"), Map.entry("go", "playground/runtime-go:latest"),
+            Map.entry("rust", "playground/runtime-rust:latest"), Map.entry("ruby", "playground/runtime-ruby:latest"),
+            Map.entry("php", "playground/runtime-php:latest"), Map.entry("lua", "playground/runtime-lua:latest"),
+            Map.entry("bash", "playground/runtime-python:latest"));
     /** The same work in one plain container: what a hand-rolled `docker run` playground would do. */
-    static final Map<String, String> RAW = Map.of(
-            "python", "python3 -c \"print('Hello, World!')\"",
-            "javascript", "node -e \"console.log('Hello, World!')\"",
-            "c", "printf '#include <stdio.h>\\nint main(void){puts(\"Hello, World!\");return 0;}' > /tmp/m.c && gcc -o /tmp/m /tmp/m.c && /tmp/m",
-            "cpp", "printf '#include <iostream>\\nint main(){std::cout<<\"Hello, World!\"<<std::endl;}' > /tmp/m.cpp && g++ -o /tmp/m /tmp/m.cpp && /tmp/m",
-            "java", "mkdir -p /tmp/j && printf 'public class Main{public static void main(String[] a){System.out.println(\"Hello, World!\");}}' > /tmp/j/Main.java && javac -d /tmp/j /tmp/j/Main.java && java -cp /tmp/j Main",
-            "go", "printf 'package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"Hello, World!\")}\n' > /tmp/m.go && go build -o /tmp/m /tmp/m.go && /tmp/m",
-            "rust", "printf 'fn main(){println!(\"Hello, World!\");}' > /tmp/m.rs && rustc -O -o /tmp/m /tmp/m.rs && /tmp/m",
-            "ruby", "ruby -e \"puts 'Hello, World!'\"",
-            "bash", "bash -c \"echo 'Hello, World!'\"");
+    static final Map<String, String> RAW = Map.ofEntries(
+            Map.entry("python", "python3 -c \"print('Hello, World!')\""),
+            Map.entry("javascript", "node -e \"console.log('Hello, World!')\""),
+            Map.entry("c", "printf '#include <stdio.h>\\nint main(void){puts(\"Hello, World!\");return 0;}' > /tmp/m.c && gcc -o /tmp/m /tmp/m.c && /tmp/m"),
+            Map.entry("cpp", "printf '#include <iostream>\\nint main(){std::cout<<\"Hello, World!\"<<std::endl;}' > /tmp/m.cpp && g++ -o /tmp/m /tmp/m.cpp && /tmp/m"),
+            Map.entry("java", "mkdir -p /tmp/j && printf 'public class Main{public static void main(String[] a){System.out.println(\"Hello, World!\");}}' > /tmp/j/Main.java && javac -d /tmp/j /tmp/j/Main.java && java -cp /tmp/j Main"),
+            Map.entry("go", "printf 'package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"Hello, World!\")}\n' > /tmp/m.go && go build -o /tmp/m /tmp/m.go && /tmp/m"),
+            Map.entry("rust", "printf 'fn main(){println!(\"Hello, World!\");}' > /tmp/m.rs && rustc -O -o /tmp/m /tmp/m.rs && /tmp/m"),
+            Map.entry("ruby", "ruby -e \"puts 'Hello, World!'\""),
+            Map.entry("php", "php -r \"echo 'Hello, World!', PHP_EOL;\""),
+            Map.entry("lua", "lua5.4 -e \"print('Hello, World!')\""),
+            Map.entry("bash", "bash -c \"echo 'Hello, World!'\""));
     static final List<String> SERVICES = List.of("gateway-service", "executor-service", "session-service", "terminal-service",
             "kafka", "postgres");
 

@@ -75,7 +75,7 @@ public interface ExecutorConfig {
     @WithDefault("1.0")
     double cpus();
 
-    /** Runtime image per language family (python, node, java, gcc, go, rust, ruby). */
+    /** Runtime image per language family (python, node, java, gcc, go, rust, ruby, php, lua). */
     @WithDefault("playground/runtime-{family}:latest")
     String imagePattern();
 

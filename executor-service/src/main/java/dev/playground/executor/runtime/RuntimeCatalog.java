@@ -78,6 +78,13 @@ public class RuntimeCatalog {
                 new Runtime("ruby", null, List.of("rb"), "rb", false, "ruby", "main.rb",
                         f -> List.of("sh", "-c", "exec ruby -c \"$0\" >/dev/null", f),
                         (f, mem, args) -> concat(List.of("ruby", f), args)),
+                // `php -l` says "No syntax errors detected" on success: keep the compile output for real complaints.
+                new Runtime("php", null, List.of(), "php", false, "php", "main.php",
+                        f -> List.of("sh", "-c", "exec php -l \"$0\" >/dev/null", f),
+                        (f, mem, args) -> concat(List.of("php", f), args)),
+                new Runtime("lua", null, List.of(), "lua", false, "lua", "main.lua",
+                        f -> List.of("luac5.4", "-p", f),
+                        (f, mem, args) -> concat(List.of("lua5.4", f), args)),
                 // Bash runs in the python image: coreutils, and python3 at hand for the scripts that call it.
                 new Runtime("bash", null, List.of("sh", "shell"), "sh", false, "python", "main.sh",
                         f -> List.of("bash", "-n", f),
