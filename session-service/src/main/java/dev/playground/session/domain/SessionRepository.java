@@ -49,6 +49,13 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 params.map()).map(n -> n == 1);
     }
 
+    /** RUNNING to EXPIRED, unless the session was active after {@code lastActiveAt} (its idleness was read then). */
+    public Uni<Boolean> expireIfIdleSince(String id, Instant lastActiveAt, Instant at) {
+        return update("state = ?1, stoppedAt = ?2, version = version + 1 where id = ?3 and state = ?4"
+                        + " and lastActiveAt <= ?5", SessionState.EXPIRED, at, id, SessionState.RUNNING, lastActiveAt)
+                .map(n -> n == 1);
+    }
+
     public Uni<Integer> touch(String id, Instant at) {
         return update("lastActiveAt = ?1 where id = ?2 and lastActiveAt < ?1", at, id);
     }

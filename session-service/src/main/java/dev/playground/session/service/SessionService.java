@@ -165,21 +165,29 @@ public class SessionService {
         });
     }
 
+    /**
+     * Stops a RUNNING session. The container is stopped inside the transaction that marks the record, so nobody reads
+     * STOPPED while the container still runs; when Docker fails the record stays RUNNING and the caller gets the error.
+     */
     public Uni<SessionRecord> stop(String id, String owner) {
         return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.transition(id,
-                        EnumSet.of(SessionState.RUNNING), SessionState.STOPPED, Instant.now()))
+                        EnumSet.of(SessionState.RUNNING), SessionState.STOPPED, Instant.now())
+                        .call(moved -> moved ? stopContainer(s) : Uni.createFrom().voidItem()))
                 .flatMap(moved -> {
                     if (!moved) {
                         return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
                                 + "; only a RUNNING session can be stopped."));
                     }
-                    return blocking(() -> {
-                        containers.stop(s.containerId);
-                        return s;
-                    });
-                })
-                .invoke(() -> events.publish(id, owner, SessionEventType.STOPPED))
-                .flatMap(x -> owned(id, owner)));
+                    events.publish(id, owner, SessionEventType.STOPPED);
+                    return owned(id, owner);
+                }));
+    }
+
+    private Uni<Void> stopContainer(SessionRecord s) {
+        return blocking(() -> {
+            containers.stop(s.containerId);
+            return null;
+        });
     }
 
     public Uni<Void> delete(String id, String owner) {
@@ -197,17 +205,19 @@ public class SessionService {
                 })).replaceWithVoid();
     }
 
-    /** Idle expiry: stops a RUNNING session whose last activity is older than its idle timeout. */
+    /**
+     * Idle expiry: stops a RUNNING session that is still idle (no activity since the reaper read it), inside the
+     * transaction that marks it EXPIRED, as {@link #stop} does.
+     */
     public Uni<Void> expire(SessionRecord s) {
-        return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.RUNNING),
-                        SessionState.EXPIRED, Instant.now()))
-                .flatMap(moved -> !moved ? Uni.createFrom().voidItem() : blocking(() -> {
-                    containers.stop(s.containerId);
-                    return null;
-                }).invoke(() -> {
-                    LOG.infof("session %s: idle since %s, expired", s.id, s.lastActiveAt);
-                    events.publish(s.id, s.owner, SessionEventType.EXPIRED);
-                })).replaceWithVoid();
+        return Panache.withTransaction(() -> sessions.expireIfIdleSince(s.id, s.lastActiveAt, Instant.now())
+                        .call(moved -> moved ? stopContainer(s) : Uni.createFrom().voidItem()))
+                .invoke(moved -> {
+                    if (moved) {
+                        LOG.infof("session %s: idle since %s, expired", s.id, s.lastActiveAt);
+                        events.publish(s.id, s.owner, SessionEventType.EXPIRED);
+                    }
+                }).replaceWithVoid();
     }
 
     /** Retention: deletes a session stopped longer than the retention period, workspace included. */
