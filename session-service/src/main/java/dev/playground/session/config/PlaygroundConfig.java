@@ -121,6 +121,13 @@ public interface PlaygroundConfig {
         @WithDefault("60s")
         Duration reconcileInterval();
 
+        /**
+         * How often workspace sizes are measured (Docker's disk usage): a RUNNING session whose workspace is over its
+         * disk limit and still growing is stopped, with a stop reason.
+         */
+        @WithDefault("5s")
+        Duration diskCheckInterval();
+
         /** A STARTING record older than this has lost its creator (service killed mid-create). */
         @WithDefault("2m")
         Duration startingGrace();

@@ -40,6 +40,9 @@ public class SessionRecord {
     public Instant lastActiveAt;
     @Column(name = "stopped_at")
     public Instant stoppedAt;
+    /** Why the service stopped the session itself (its workspace outgrew its disk limit); null otherwise. */
+    @Column(name = "stop_reason")
+    public String stopReason;
     @Version
     public long version;
 }

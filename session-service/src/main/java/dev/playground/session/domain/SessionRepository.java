@@ -40,7 +40,7 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
      */
     public Uni<Boolean> transition(String id, Collection<SessionState> from, SessionState target, Instant at) {
         String stopped = target == SessionState.STOPPED || target == SessionState.EXPIRED
-                ? ", stoppedAt = :at" : target == SessionState.STARTING ? ", stoppedAt = null" : "";
+                ? ", stoppedAt = :at" : target == SessionState.STARTING ? ", stoppedAt = null, stopReason = null" : "";
         var params = Parameters.with("target", target).and("id", id).and("from", from);
         if (stopped.contains(":at")) {
             params = params.and("at", at);
@@ -54,6 +54,12 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
         return update("state = ?1, stoppedAt = ?2, version = version + 1 where id = ?3 and state = ?4"
                         + " and lastActiveAt <= ?5", SessionState.EXPIRED, at, id, SessionState.RUNNING, lastActiveAt)
                 .map(n -> n == 1);
+    }
+
+    /** RUNNING to STOPPED with the reason the service stopped it for. */
+    public Uni<Boolean> stopFor(String id, String reason, Instant at) {
+        return update("state = ?1, stoppedAt = ?2, stopReason = ?3, version = version + 1 where id = ?4 and state = ?5",
+                SessionState.STOPPED, at, reason, id, SessionState.RUNNING).map(n -> n == 1);
     }
 
     public Uni<Integer> touch(String id, Instant at) {

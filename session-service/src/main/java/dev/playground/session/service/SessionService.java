@@ -220,6 +220,21 @@ public class SessionService {
                 }).replaceWithVoid();
     }
 
+    /**
+     * Stops a RUNNING session for a reason of the service's own (its workspace outgrew its disk limit), the container
+     * inside the transaction as {@link #stop} does; the record keeps the reason until the session is started again.
+     */
+    public Uni<Boolean> stopFor(SessionRecord s, String reason) {
+        return Panache.withTransaction(() -> sessions.stopFor(s.id, reason, Instant.now())
+                        .call(moved -> moved ? stopContainer(s) : Uni.createFrom().voidItem()))
+                .invoke(moved -> {
+                    if (moved) {
+                        LOG.infof("session %s: stopped: %s", s.id, reason);
+                        events.publish(s.id, s.owner, SessionEventType.STOPPED);
+                    }
+                });
+    }
+
     /** Retention: deletes a session stopped longer than the retention period, workspace included. */
     public Uni<Void> purge(SessionRecord s) {
         return Panache.withTransaction(() -> sessions.transition(s.id,

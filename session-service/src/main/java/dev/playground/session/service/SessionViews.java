@@ -30,7 +30,8 @@ public class SessionViews {
 
     /** The public session record. */
     public record SessionView(String id, String template, SessionState state, List<PublicPort> ports, Limits limits,
-                              int idleTimeoutMinutes, Instant createdAt, Instant lastActiveAt, Instant stoppedAt) {
+                              int idleTimeoutMinutes, Instant createdAt, Instant lastActiveAt, Instant stoppedAt,
+                              String stopReason) {
     }
 
     /** What the executor, the terminal service and the gateway need to reach a session. */
@@ -62,7 +63,7 @@ public class SessionViews {
                         + new PreviewToken(s.id, p.port(), s.owner, expires).sign(secret)))
                 .toList();
         return new SessionView(s.id, s.template, s.state, ports, new Limits(s.memoryMb, s.cpus, s.pids, s.diskMb),
-                s.idleTimeoutSeconds / 60, s.createdAt, s.lastActiveAt, s.stoppedAt);
+                s.idleTimeoutSeconds / 60, s.createdAt, s.lastActiveAt, s.stoppedAt, s.stopReason);
     }
 
     public InternalView internal(SessionRecord s) {

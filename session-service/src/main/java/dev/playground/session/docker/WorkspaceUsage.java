@@ -1,0 +1,61 @@
+package dev.playground.session.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.playground.contract.ContainerLabels;
+import dev.playground.session.config.PlaygroundConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How many bytes each of this instance's workspace volumes holds, as the Docker engine counts them (`GET /system/df`,
+ * which docker-java does not wrap). The engine walks the volume as root, so nothing a sandbox hides from itself (a
+ * directory made unreadable, a name starting with a dot) escapes the count, which a `du` run inside the container
+ * cannot promise. Blocking: call from a worker thread.
+ */
+@ApplicationScoped
+public class WorkspaceUsage {
+    private final DockerHttpClient http;
+    private final ObjectMapper json;
+    private final PlaygroundConfig config;
+
+    WorkspaceUsage(DockerClient docker, ObjectMapper json, PlaygroundConfig config) {
+        this.http = ((DockerClientImpl) docker).getHttpClient();
+        this.json = json;
+        this.config = config;
+    }
+
+    /** Volume name to size in bytes, for the session volumes of this instance whose size the engine reported. */
+    public Map<String, Long> workspaceSizes() {
+        var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/system/df").build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("Docker answered " + response.getStatusCode() + " to GET /system/df");
+            }
+            return sessionVolumes(json.readTree(response.getBody()), config.instance());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The session volumes of {@code instance} in a `/system/df` answer, with their sizes (-1, not computed, left out). */
+    static Map<String, Long> sessionVolumes(JsonNode df, String instance) {
+        Map<String, Long> sizes = new HashMap<>();
+        for (JsonNode v : df.path("Volumes")) {
+            JsonNode labels = v.path("Labels");
+            long size = v.path("UsageData").path("Size").asLong(-1);
+            if (instance.equals(labels.path(ContainerLabels.INSTANCE).asText())
+                    && ContainerLabels.KIND_SESSION.equals(labels.path(ContainerLabels.KIND).asText()) && size >= 0) {
+                sizes.put(v.path("Name").asText(), size);
+            }
+        }
+        return sizes;
+    }
+}
