@@ -124,6 +124,31 @@ class S6AbuseTest {
     }
 
     @Test
+    void aSessionThatFillsItsWorkspaceIsStoppedWhileAnotherKeepsRunning() {
+        String filler = alice.createSession(obj("template", "python", "limits", obj("diskMb", 32))).get("id").asText();
+        String other = bob.createSession(obj("template", "python")).get("id").asText();
+        try {
+            for (var who : Map.of(alice, filler, bob, other).entrySet()) {
+                Await.upTo(Duration.ofSeconds(60)).until(() -> who.getKey().get("/api/v1/sessions/" + who.getValue())
+                        .json().get("state").asText().equals("RUNNING"));
+            }
+            // 64 MB in files of 8 MB each: every one under the per-file limit, together twice the workspace limit.
+            JsonNode fill = alice.exec(filler, "for i in 1 2 3 4 5 6 7 8; do head -c 8M /dev/zero > f$i; done; echo done");
+            assertEquals("done", fill.get("stdout").asText().trim(), fill.toString());
+            JsonNode stopped = Await.value(Duration.ofSeconds(90), () -> alice.get("/api/v1/sessions/" + filler).json(),
+                    s -> s.get("state").asText().equals("STOPPED"));
+            assertTrue(stopped.path("stopReason").asText().contains("over its 32 MB disk limit"), stopped.toString());
+            assertTrue(Host.runningContainers("playground.id", filler).isEmpty(), "the filler's container is stopped");
+            assertEquals("RUNNING", bob.get("/api/v1/sessions/" + other).json().get("state").asText(),
+                    "another user's session is untouched");
+            assertEquals("ok", bob.exec(other, "echo ok").get("stdout").asText().trim());
+        } finally {
+            alice.delete("/api/v1/sessions/" + filler);
+            bob.delete("/api/v1/sessions/" + other);
+        }
+    }
+
+    @Test
     void symlinksCannotLeadTheFileApiOutOfTheWorkspace() {
         JsonNode session = alice.createSession(obj("template", "python"));
         String base = "/api/v1/sessions/" + session.get("id").asText();
