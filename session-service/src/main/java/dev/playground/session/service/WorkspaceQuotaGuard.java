@@ -53,6 +53,7 @@ public class WorkspaceQuotaGuard {
                                 service.stopFor(o.session(), "Its workspace holds " + o.bytes() / MB + " MB, over its "
                                                 + o.session().diskMb + " MB disk limit (limits.diskMb). Start it again"
                                                 + " and delete files to bring it under the limit.")
+                                        .invoke(() -> previous.put(o.session().volumeName, o.bytes()))
                                         .onFailure().invoke(e -> LOG.warnf("session %s: %s", o.session().id,
                                                 e.getMessage()))
                                         .onFailure().recoverWithNull())
@@ -72,7 +73,12 @@ public class WorkspaceQuotaGuard {
             }
         }
         previous.keySet().retainAll(sizes.keySet());
-        previous.putAll(sizes);
+        sizes.forEach((volume, bytes) -> {
+            // a session to be stopped gets its new size once the stop is done, so a stop that fails is tried again
+            if (over.stream().noneMatch(o -> o.session().volumeName.equals(volume))) {
+                previous.put(volume, bytes);
+            }
+        });
         return over;
     }
 }
