@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -33,7 +34,10 @@ public class SessionReconciler {
     private static final Logger LOG = Logger.getLogger(SessionReconciler.class);
 
     /** What one pass decided for a record: a state move (with the state it was seen in). */
-    record Move(SessionRecord session, SessionState target, boolean containerGone) {
+    record Move(SessionRecord session, SessionState target, boolean containerGone, boolean stopContainer) {
+        Move(SessionRecord session, SessionState target, boolean containerGone) {
+            this(session, target, containerGone, false);
+        }
     }
 
     private final SessionRepository sessions;
@@ -110,7 +114,8 @@ public class SessionReconciler {
                 moves.add(new Move(s, SessionState.STOPPED, state.isEmpty()));
             } else if ((s.state == SessionState.STOPPED || s.state == SessionState.EXPIRED)) {
                 if ("running".equals(state.orElse(""))) {
-                    containers.stop(s.containerId);
+                    // stopped only if the record is still as read: a start since then must not lose its container
+                    moves.add(new Move(s, s.state, false, true));
                 } else if (state.isEmpty() && s.containerId != null) {
                     moves.add(new Move(s, s.state, true)); // forget the container; start makes a new one
                 }
@@ -125,15 +130,21 @@ public class SessionReconciler {
             String set = "state = :target" + (m.containerGone() ? ", containerId = null" : "")
                     + (m.target() == s.state ? "" : ", stoppedAt = :now");
             var params = io.quarkus.panache.common.Parameters.with("target", m.target()).and("id", s.id)
-                    .and("seen", s.state);
+                    .and("seen", s.state).and("version", s.version);
             if (m.target() != s.state) {
                 params = params.and("now", Instant.now());
             }
             var query = params.map();
-            return Panache.withTransaction(() -> sessions.update(set
-                            + ", version = version + 1 where id = :id and state = :seen", query))
-                    .invoke(n -> {
-                        if (n == 1 && m.target() != s.state) {
+            // Only when the record is still what this pass read (state and version): a request since then decided anew.
+            Supplier<Uni<Boolean>> move = () -> sessions.update(set
+                    + ", version = version + 1 where id = :id and state = :seen and version = :version", query)
+                    .map(n -> n == 1);
+            return (m.stopContainer() ? service.moveAndStop(s, move) : Panache.withTransaction(move))
+                    .invoke(moved -> {
+                        if (moved && m.stopContainer()) {
+                            LOG.infof("session %s: record %s but its container ran: stopped", s.id, s.state);
+                        }
+                        if (moved && m.target() != s.state) {
                             LOG.infof("session %s: container %s, record %s -> %s", s.id,
                                     m.containerGone() ? "gone" : "not running", s.state, m.target());
                             events.publish(s.id, s.owner, m.target() == SessionState.DELETED
@@ -146,6 +157,7 @@ public class SessionReconciler {
                             }
                         }
                     })
+                    .map(moved -> moved ? 1 : 0)
                     .onFailure().invoke(e -> LOG.warnf("session %s: reconcile failed: %s", s.id, e.getMessage()))
                     .onFailure().recoverWithItem(0);
         }).collect().asList().map(ns -> ns.stream().mapToInt(Integer::intValue).sum() + d.removed());

@@ -170,9 +170,8 @@ public class SessionService {
      * STOPPED while the container still runs; when Docker fails the record stays RUNNING and the caller gets the error.
      */
     public Uni<SessionRecord> stop(String id, String owner) {
-        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> sessions.transition(id,
-                        EnumSet.of(SessionState.RUNNING), SessionState.STOPPED, Instant.now())
-                        .call(moved -> moved ? stopContainer(s) : Uni.createFrom().voidItem()))
+        return owned(id, owner).flatMap(s -> moveAndStop(s, () -> sessions.transition(id,
+                        EnumSet.of(SessionState.RUNNING), SessionState.STOPPED, Instant.now()))
                 .flatMap(moved -> {
                     if (!moved) {
                         return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
@@ -183,11 +182,13 @@ public class SessionService {
                 }));
     }
 
-    private Uni<Void> stopContainer(SessionRecord s) {
-        return blocking(() -> {
-            containers.stop(s.containerId);
-            return null;
-        });
+    /** Runs {@code move} and, when it moved the record, stops the container before the transaction commits. */
+    public Uni<Boolean> moveAndStop(SessionRecord s, Supplier<Uni<Boolean>> move) {
+        return Panache.withTransaction(() -> move.get().call(moved -> !moved ? Uni.createFrom().voidItem()
+                : blocking(() -> {
+                    containers.stop(s.containerId);
+                    return null;
+                })));
     }
 
     public Uni<Void> delete(String id, String owner) {
@@ -210,8 +211,7 @@ public class SessionService {
      * transaction that marks it EXPIRED, as {@link #stop} does.
      */
     public Uni<Void> expire(SessionRecord s) {
-        return Panache.withTransaction(() -> sessions.expireIfIdleSince(s.id, s.lastActiveAt, Instant.now())
-                        .call(moved -> moved ? stopContainer(s) : Uni.createFrom().voidItem()))
+        return moveAndStop(s, () -> sessions.expireIfIdleSince(s.id, s.lastActiveAt, Instant.now()))
                 .invoke(moved -> {
                     if (moved) {
                         LOG.infof("session %s: idle since %s, expired", s.id, s.lastActiveAt);
@@ -225,8 +225,7 @@ public class SessionService {
      * inside the transaction as {@link #stop} does; the record keeps the reason until the session is started again.
      */
     public Uni<Boolean> stopFor(SessionRecord s, String reason) {
-        return Panache.withTransaction(() -> sessions.stopFor(s.id, reason, Instant.now())
-                        .call(moved -> moved ? stopContainer(s) : Uni.createFrom().voidItem()))
+        return moveAndStop(s, () -> sessions.stopFor(s.id, reason, Instant.now()))
                 .invoke(moved -> {
                     if (moved) {
                         LOG.infof("session %s: stopped: %s", s.id, reason);
