@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * How many bytes each of this instance's workspace volumes holds, as the Docker engine counts them (`GET /system/df`,
@@ -31,13 +32,26 @@ public class WorkspaceUsage {
         this.config = config;
     }
 
+    /** The engine counts one disk usage at a time and refuses a second one meanwhile (another replica's, say). */
+    public static class CountAlreadyRunning extends RuntimeException {
+        CountAlreadyRunning(String message) {
+            super(message);
+        }
+    }
+
     /** Volume name to size in bytes, for the session volumes of this instance whose size the engine reported. */
+    @Retry(maxRetries = 3, delay = 250, jitter = 100, retryOn = CountAlreadyRunning.class)
     public Map<String, Long> workspaceSizes() {
         var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
                 .path("/system/df").build();
         try (DockerHttpClient.Response response = http.execute(request)) {
             if (response.getStatusCode() != 200) {
-                throw new IllegalStateException("Docker answered " + response.getStatusCode() + " to GET /system/df");
+                String message = json.readTree(response.getBody()).path("message").asText("");
+                if (message.contains("already running")) {
+                    throw new CountAlreadyRunning(message);
+                }
+                throw new IllegalStateException("Docker answered " + response.getStatusCode() + " to GET /system/df: "
+                        + message);
             }
             return sessionVolumes(json.readTree(response.getBody()), config.instance());
         } catch (IOException e) {
