@@ -39,6 +39,8 @@ public class GatewayRouter {
     private static final Logger LOG = Logger.getLogger(GatewayRouter.class);
     private static final String HEALTH = "/api/v1/health";
     private static final String TICKETS = "/api/v1/ws-tickets";
+    /** Paths this router answers: all but Quarkus' /q/ and the frontend's static files. */
+    static final String API_PATHS = "^/(?!q/|q$|$|index\\.html$|assets/|favicon\\.(?:ico|svg)$).*";
 
     private final GatewayConfig config;
     private final ApiKeys apiKeys;
@@ -63,8 +65,9 @@ public class GatewayRouter {
     }
 
     void install(@Observes Router router) {
-        // Everything but Quarkus' own /q/ endpoints (health, metrics, OpenAPI, Swagger UI), which need no key.
-        router.routeWithRegex("^/(?!q/|q$).*").handler(this::handle);
+        // Everything but Quarkus' own /q/ endpoints (health, metrics, OpenAPI, Swagger UI), which need no key, and the
+        // browser playground's static files (META-INF/resources: /, /index.html, /assets/**), which hold no secret.
+        router.routeWithRegex(API_PATHS).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
