@@ -4,11 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A request a service refuses, with what the caller can do about it: the fields of an RFC 9457 problem
- * (status, type, title; the message is the detail). Each service's one exception mapper renders it as
- * application/problem+json with {@link #body}; each service keeps its own factory methods for the problems it
- * answers, with the statuses below for the types more than one service answers with, so a type means the same
- * status wherever it comes from.
+ * A request a service refuses, with what the caller can do about it: a {@link ProblemType} from the catalogue and a
+ * detail a person can act on. Thrown from any layer (nothing has changed when it is thrown before the first side
+ * effect); each service's one exception mapper renders it as application/problem+json with {@link #body()}.
  */
 public class ApiProblem extends RuntimeException {
 
@@ -17,34 +15,59 @@ public class ApiProblem extends RuntimeException {
     /** Every problem type is this base followed by a stable slug. */
     public static final String TYPE_BASE = "https://playground.dev/problems/";
 
-    /** {@code invalid-json}: the body is not JSON, or not the shape the endpoint takes. */
-    public static final int INVALID_JSON = 400;
-    /** {@code invalid-request}: well-formed JSON whose values the endpoint refuses (unknown language, bad path). */
-    public static final int INVALID_REQUEST = 422;
-
-    private final int status;
-    private final String type;
-    private final String title;
+    private final ProblemType type;
     private final Integer retryAfterSeconds;
 
-    public ApiProblem(int status, String type, String title, String detail, Integer retryAfterSeconds) {
+    public ApiProblem(ProblemType type, String detail) {
+        this(type, detail, null);
+    }
+
+    public ApiProblem(ProblemType type, String detail, Integer retryAfterSeconds) {
         super(detail, null, false, false);
-        this.status = status;
         this.type = type;
-        this.title = title;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    public int status() {
-        return status;
+    public static ApiProblem of(ProblemType type, String detail) {
+        return new ApiProblem(type, detail);
     }
 
-    public String type() {
+    /** The same problem, telling the caller to come back after {@code seconds} (429, 503). */
+    public ApiProblem retryAfter(int seconds) {
+        return new ApiProblem(type, getMessage(), seconds);
+    }
+
+    public static ApiProblem invalid(String detail) {
+        return new ApiProblem(ProblemType.INVALID_REQUEST, detail);
+    }
+
+    /** {@code what id} does not exist for this principal; another principal's ids read the same. */
+    public static ApiProblem notFound(String what, String id) {
+        return new ApiProblem(ProblemType.NOT_FOUND, what + " " + id + " does not exist (or is not yours).");
+    }
+
+    public static ApiProblem notFound(String detail) {
+        return new ApiProblem(ProblemType.NOT_FOUND, detail);
+    }
+
+    public static ApiProblem conflict(String detail) {
+        return new ApiProblem(ProblemType.CONFLICT, detail);
+    }
+
+    public static ApiProblem tooLarge(String detail) {
+        return new ApiProblem(ProblemType.TOO_LARGE, detail);
+    }
+
+    public static ApiProblem unavailable(String detail) {
+        return new ApiProblem(ProblemType.UNAVAILABLE, detail);
+    }
+
+    public ProblemType type() {
         return type;
     }
 
-    public String title() {
-        return title;
+    public int status() {
+        return type.status();
     }
 
     /** Seconds a client should wait before trying again (503, 429), or null. */
@@ -52,18 +75,18 @@ public class ApiProblem extends RuntimeException {
         return retryAfterSeconds;
     }
 
-    /** The RFC 9457 body: type (from the slug), title, status, detail. */
-    public static Map<String, Object> body(int status, String slug, String title, String detail) {
+    /** The RFC 9457 body: type, title, status, detail. */
+    public static Map<String, Object> body(ProblemType type, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", TYPE_BASE + slug);
-        body.put("title", title);
-        body.put("status", status);
+        body.put("type", type.uri());
+        body.put("title", type.title());
+        body.put("status", type.status());
         body.put("detail", detail);
         return body;
     }
 
     /** This problem's body. */
     public Map<String, Object> body() {
-        return body(status, type, title, getMessage());
+        return body(type, getMessage());
     }
 }

@@ -2,5 +2,5 @@ package dev.playground.contract.session;
 
 /** Session lifecycle event types on {@code playground.session.events}. */
 public enum SessionEventType {
-    CREATED, STARTED, STOPPED, EXPIRED, DELETED
+    CREATED, STARTED, STOPPED, EXPIRED, DELETED, LOST
 }

@@ -1,18 +1,21 @@
-package dev.playground.session.domain;
+package dev.playground.contract.session;
 
 import java.util.EnumSet;
 import java.util.Set;
 
 /** Where a session is in its life; moves only along {@link #next()}. */
 public enum SessionState {
-    STARTING, RUNNING, STOPPED, EXPIRED, DELETED;
+    STARTING, RUNNING, STOPPED, EXPIRED, DELETED,
+    /** Its sandbox host stopped answering; the workspace waits on that host, and reconciliation brings it back. */
+    LOST;
 
     /** States this one may move to. */
     public Set<SessionState> next() {
         return switch (this) {
-            case STARTING -> EnumSet.of(RUNNING, STOPPED, DELETED);
-            case RUNNING -> EnumSet.of(STOPPED, EXPIRED, DELETED);
-            case STOPPED, EXPIRED -> EnumSet.of(STARTING, DELETED);
+            case STARTING -> EnumSet.of(RUNNING, STOPPED, DELETED, LOST);
+            case RUNNING -> EnumSet.of(STOPPED, EXPIRED, DELETED, LOST);
+            case STOPPED, EXPIRED -> EnumSet.of(STARTING, DELETED, LOST);
+            case LOST -> EnumSet.of(STOPPED, DELETED);
             case DELETED -> EnumSet.noneOf(SessionState.class);
         };
     }
@@ -26,10 +29,5 @@ public enum SessionState {
             }
         }
         return sources;
-    }
-
-    /** Holds a container that runs (or is about to). */
-    public boolean isLive() {
-        return this == STARTING || this == RUNNING;
     }
 }
