@@ -1,12 +1,14 @@
 # The in-sandbox supervisor. Passed as `perl -e` so every image that carries Debian's essential perl-base
 # (all runtime images, and every session container) runs it without an image change.
 #
-# Protocol, both directions: frames of 1 type byte + 4-byte big-endian length + payload.
+# Protocol, both directions: frames of 1 type byte + 4-byte big-endian length + payload (the executor's
+# SupervisorFrame enum names the same codes; it refuses a frame over 1 MiB, and output frames here are at most 64 KiB).
 # In (from the executor, on stdin):  C config "key=value\n"... | K compile argv (NUL-separated, empty: none)
 #   | R run argv | F file "name\0content" | S setup done | I stdin data | E stdin EOF | G go on to the run step
 #   | X cancel.
 # Out (on stdout): c/d compile stdout/stderr | o/e run stdout/stderr | w the program waits for input
-#   | k compile step result | r run step result (both "key=value\n"...) | z fatal supervisor error.
+#   | k compile step result | r run step result (both "key=value\n"..., the executor's StepReport)
+#   | z fatal supervisor error.
 # Why a supervisor: it times the program and its children precisely, kills the whole process group on a
 # limit, forwards stdin EOF (docker-java never half-closes a non-TTY attach), reads OOM kills from the
 # cgroup, and sees a program blocked reading stdin from /proc without a Docker round trip.
@@ -15,6 +17,13 @@ use warnings;
 use POSIX ();
 use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
 
+# Non-dumpable: the program runs as the same user, and a dumpable supervisor would let it open
+# /proc/<supervisor>/fd/1 (and write forged frames into the executor's stream) or read its memory. A non-dumpable
+# process's /proc entries belong to root and ptrace is refused; exec resets the flag for the program itself.
+my %PRCTL = (x86_64 => 157, aarch64 => 167);
+syscall($PRCTL{ (POSIX::uname())[4] } || 157, 4, 0, 0, 0, 0) == 0 or do {
+    print STDERR "cannot make the supervisor non-dumpable: $!\n"; POSIX::_exit(4);
+};
 $SIG{PIPE} = 'IGNORE';
 # A child's exit interrupts select() at once instead of waiting out its timeout.
 $SIG{CHLD} = sub { };

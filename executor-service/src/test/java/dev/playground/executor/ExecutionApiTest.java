@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
 import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
 import dev.playground.contract.testing.KafkaTestBroker;
@@ -35,7 +36,7 @@ class ExecutionApiTest {
 
     @Test
     void listsTheRuntimesToSignedInCallersOnly() {
-        given().header(Principal.HEADER, "alice").when().get("/api/v1/runtimes").then().statusCode(200)
+        ExecutionTestSupport.as("alice").when().get("/api/v1/runtimes").then().statusCode(200)
                 .body("language", hasItems("python", "javascript", "typescript", "java", "c", "cpp", "go", "rust", "ruby", "php", "lua", "bash"))
                 .body("find { it.language == 'python' }.aliases", hasItems("py"))
                 .body("find { it.language == 'c' }.compiled", equalTo(true))
@@ -107,7 +108,7 @@ class ExecutionApiTest {
                 "bash", "IFS=.; echo \"${BASH_VERSINFO[*]:0:3}\"");
         String user = newPrincipal();
         Map<String, String> listed = new java.util.HashMap<>();
-        given().header(Principal.HEADER, user).get("/api/v1/runtimes").then().statusCode(200).extract().jsonPath()
+        ExecutionTestSupport.as(user).get("/api/v1/runtimes").then().statusCode(200).extract().jsonPath()
                 .getList("$", Map.class).forEach(r -> listed.put((String) r.get("language"), (String) r.get("version")));
         listed.values().forEach(v -> assertTrue(v.matches("\\d+\\.\\d+\\.\\d+"), "a version read from an image: " + listed));
         Map<String, CompletableFuture<Response>> runs = new java.util.LinkedHashMap<>();
@@ -184,10 +185,10 @@ class ExecutionApiTest {
                 "code", "import time\nprint('first', flush=True)\ntime.sleep(1.5)\nprint('second')"))
                 .then().statusCode(202).body("status", equalTo("QUEUED"))
                 .body("streamUrl", containsString("/stream")).extract().path("id");
-        given().header(Principal.HEADER, "someone-else").get("/api/v1/executions/" + id).then().statusCode(404)
+        ExecutionTestSupport.as("someone-else").get("/api/v1/executions/" + id).then().statusCode(404)
                 .contentType("application/problem+json");
         List<ExecutionEvent> events = ExecutionTestSupport.eventsOf(id, Duration.ofSeconds(60));
-        given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).then().statusCode(200)
+        ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).then().statusCode(200)
                 .body("verdict", equalTo("OK")).body("run.stdout", equalTo("first\nsecond\n"));
 
         assertEquals(IntStream.rangeClosed(1, events.size()).mapToObj(i -> (long) i).toList(),
@@ -209,6 +210,22 @@ class ExecutionApiTest {
     }
 
     @Test
+    void aResultOfSeveralMegabytesCompletesInTheAnswerAndOnTheTopic() throws Exception {
+        // 3 MB under an 8 MB limit: more than Kafka's default message size, which COMPLETED (the whole result) must pass.
+        String user = newPrincipal();
+        var answer = runSync(user, Map.of("language", "python",
+                "code", "import sys\nfor i in range(3 * 1024):\n    sys.stdout.write('%07d' % i + 'x' * 1016 + '\\n')",
+                "limits", Map.of("outputBytes", 8 << 20)));
+        answer.then().statusCode(200).body("verdict", equalTo("OK"));
+        String stdout = answer.jsonPath().getString("run.stdout");
+        assertEquals(3 * 1024 * 1024, stdout.length());
+        List<ExecutionEvent> events = ExecutionTestSupport.eventsOf(answer.jsonPath().getString("id"), Duration.ofSeconds(60));
+        ExecutionEvent completed = events.get(events.size() - 1);
+        assertEquals(ExecutionEventType.COMPLETED, completed.type());
+        assertEquals(stdout, completed.result().run().stdout(), "COMPLETED carries the whole output");
+    }
+
+    @Test
     void badInputIsRefusedWithProblemsAndNothingRuns() {
         String user = newPrincipal();
         List<Object[]> cases = new ArrayList<>();
@@ -225,14 +242,20 @@ class ExecutionApiTest {
                     .contentType("application/problem+json").body("status", equalTo(c[1]))
                     .body("title", notNullValue()).body("detail", containsString((String) c[2]));
         }
-        given().header(Principal.HEADER, user).contentType(ContentType.JSON).body("{\"language\": ")
+        ExecutionTestSupport.as(user).contentType(ContentType.JSON).body("{\"language\": ")
                 .post("/api/v1/executions").then().statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body(Map.of("language", "python", "code", "print(1)"))
                 .post("/api/v1/executions").then().statusCode(401).contentType("application/problem+json");
+        // A principal header made by hand inside the network (no signature, or another principal's) is refused.
         given().header(Principal.HEADER, user).contentType(ContentType.JSON)
+                .body(Map.of("language", "python", "code", "print(1)")).post("/api/v1/executions")
+                .then().statusCode(401).body("detail", containsString("not signed"));
+        given().header(Principal.HEADER, user).header(Principal.SIGNATURE_HEADER, TestSecrets.sign("someone-else"))
+                .get("/api/v1/executions/nope").then().statusCode(401);
+        ExecutionTestSupport.as(user).contentType(ContentType.JSON)
                 .body(Map.of("language", "python", "code", "x".repeat(5_000_000))).post("/api/v1/executions")
                 .then().statusCode(413).contentType("application/problem+json").body("detail", containsString("at most"));
-        given().header(Principal.HEADER, user).get("/api/v1/executions/nope").then().statusCode(404)
+        ExecutionTestSupport.as(user).get("/api/v1/executions/nope").then().statusCode(404)
                 .body("detail", containsString("nope"));
     }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.github.dockerjava.api.DockerClient;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
+import dev.playground.contract.testing.TestSecrets;
 import dev.playground.contract.Topics;
 import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
@@ -40,13 +42,18 @@ final class ExecutionTestSupport {
     private ExecutionTestSupport() {
     }
 
+    /** A request as the gateway sends it: the principal, signed. */
+    static io.restassured.specification.RequestSpecification as(String principal) {
+        return given().header(Principal.HEADER, principal).header(Principal.SIGNATURE_HEADER, TestSecrets.sign(principal));
+    }
+
     static Response runSync(String principal, Map<String, Object> body) {
-        return given().header(Principal.HEADER, principal).contentType(ContentType.JSON).body(body)
+        return as(principal).contentType(ContentType.JSON).body(body)
                 .when().post("/api/v1/executions?wait=true");
     }
 
     static Response runAsync(String principal, Map<String, Object> body) {
-        return given().header(Principal.HEADER, principal).contentType(ContentType.JSON).body(body)
+        return as(principal).contentType(ContentType.JSON).body(body)
                 .when().post("/api/v1/executions");
     }
 

@@ -93,6 +93,35 @@ class HostileProgramTest {
                             verdictIs(r, "OK");
                             assertFalse(r.getString("run.stdout").contains("wrote"), r.prettify());
                         }),
+                new Case("writing forged frames into the supervisor's output", "python", """
+                        import os, struct
+                        for pid in sorted(p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()):
+                            try:
+                                fd = os.open('/proc/%s/fd/1' % pid, os.O_WRONLY)
+                                os.write(fd, b'o' + struct.pack('>I', 7) + b'FORGED\\n')
+                                os.write(fd, b'o' + struct.pack('>I', 2000000000))
+                                print('opened', pid)
+                            except OSError as e:
+                                print('refused', pid, e.errno)
+                            try:
+                                open('/proc/%s/mem' % pid, 'rb').read(1)
+                                print('read memory of', pid)
+                            except OSError:
+                                pass
+                        """, tight, r -> {
+                            verdictIs(r, "OK");
+                            String out = r.getString("run.stdout");
+                            assertTrue(out.contains("refused 1 13"), "the supervisor (PID 1) is out of reach: " + out);
+                            assertFalse(out.contains("FORGED") || out.contains("opened") || out.contains("read memory"), out);
+                        }),
+                new Case("who it runs as", "python", """
+                        import os
+                        status = dict(l.split(':', 1) for l in open('/proc/self/status'))
+                        print(os.getuid(), os.getgid(), status['CapEff'].strip(), status['NoNewPrivs'].strip())
+                        """, tight, r -> {
+                            verdictIs(r, "OK");
+                            assertEquals("1000 1000 0000000000000000 1\n", r.getString("run.stdout"));
+                        }),
                 new Case("background processes left after main exits", "python",
                         "import subprocess, os\nsubprocess.Popen(['sleep', '1000'])\nif os.fork() == 0:\n    os.setsid()\n"
                                 + "    import time\n    time.sleep(1000)\nprint('main done')",
@@ -100,9 +129,10 @@ class HostileProgramTest {
                             verdictIs(r, "OK");
                             assertTrue(r.getLong("run.wallTimeMs") < 2000, "main's exit ends the run: " + r.prettify());
                         }));
-        String user = newPrincipal();
         Map<String, CompletableFuture<JsonPath>> runs = new LinkedHashMap<>();
         for (Case c : cases) {
+            // One principal each: all at once would be past one principal's share of the executor.
+            String user = newPrincipal();
             Map<String, Object> body = new HashMap<>();
             body.put("language", c.language());
             body.put("code", c.code());

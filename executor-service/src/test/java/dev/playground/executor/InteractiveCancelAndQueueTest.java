@@ -2,6 +2,7 @@ package dev.playground.executor;
 
 import static dev.playground.executor.ExecutionTestSupport.newPrincipal;
 import static dev.playground.executor.ExecutionTestSupport.runAsync;
+import static dev.playground.executor.ExecutionTestSupport.runSync;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -125,47 +126,82 @@ class InteractiveCancelAndQueueTest {
                 "code", "import time\nprint('started', flush=True)\ntime.sleep(1000)", "limits", Map.of("wallTimeMs", 30000)))
                 .then().statusCode(202).extract().path("id");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(
-                given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).path("status")));
-        given().header(Principal.HEADER, "not-the-owner").post("/api/v1/executions/" + id + "/cancel").then().statusCode(404);
-        given().header(Principal.HEADER, user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(202);
+                ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).path("status")));
+        ExecutionTestSupport.as("not-the-owner").post("/api/v1/executions/" + id + "/cancel").then().statusCode(404);
+        ExecutionTestSupport.as(user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(202);
         // Far below the 30 s wall limit, so only the cancel can have ended it.
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> "COMPLETED".equals(
-                given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).path("status")));
-        given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).then()
+                ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).path("status")));
+        ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).then()
                 .body("verdict", equalTo("CANCELLED")).body("run.stdout", equalTo("started\n"));
-        given().header(Principal.HEADER, user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(409)
+        ExecutionTestSupport.as(user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(409)
                 .contentType("application/problem+json");
     }
 
+    /** Submits sleepers as {@code user} until one is refused; returns the ids admitted and the refusal. */
+    private static io.restassured.response.Response fill(String user, int most, List<String> ids) {
+        for (int i = 0; i < most; i++) {
+            var r = runAsync(user, Map.of("language", "python", "code", "import time\ntime.sleep(60)",
+                    "limits", Map.of("wallTimeMs", 60000)));
+            if (r.statusCode() != 202) {
+                return r;
+            }
+            ids.add(r.path("id"));
+        }
+        return null;
+    }
+
+    private static void cancelAll(Map<String, List<String>> byUser) {
+        byUser.forEach((user, ids) -> ids.forEach(id -> ExecutionTestSupport.as(user).post("/api/v1/executions/" + id
+                + "/cancel")));
+        byUser.forEach((user, ids) -> ids.forEach(id -> {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(
+                    ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).path("status")));
+            ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).then().body("verdict", equalTo("CANCELLED"));
+        }));
+    }
+
     @Test
-    void pastTheQueueBoundRequestsGet503WithRetryAfter() {
-        // Test config: 4 parallel + 8 queued. Fill both with sleepers (other tests' runs may hold some places).
-        String user = newPrincipal();
+    void onePrincipalFloodingIsRefusedWith429WhileAnotherIsServed() {
+        // Test config: 4 sandboxes, 12 queue places; a principal may have 2 running and 4 waiting.
+        String flooder = newPrincipal();
         List<String> ids = new ArrayList<>();
         try {
+            var refused = fill(flooder, 40, ids);
+            assertTrue(refused != null, "40 slow runs are not all admitted");
+            assertTrue(ids.size() <= 6, "never more admitted for one principal than its share: " + ids.size());
+            refused.then().statusCode(429).header("Retry-After", equalTo("2")).contentType("application/problem+json")
+                    .body("type", equalTo("https://playground.dev/problems/share-exceeded"))
+                    .body("detail", containsString("runs waiting"));
+            // Another principal's hello world is served meanwhile, not queued behind the flood.
+            runSync(newPrincipal(), Map.of("language", "python", "code", "print('served')"))
+                    .then().statusCode(200).body("verdict", equalTo("OK")).body("run.stdout", equalTo("served\n"));
+        } finally {
+            cancelAll(Map.of(flooder, ids));
+        }
+    }
+
+    @Test
+    void pastTheQueueBoundOfEveryoneTogetherRequestsGet503WithRetryAfter() {
+        Map<String, List<String>> byUser = new java.util.LinkedHashMap<>();
+        try {
             io.restassured.response.Response refused = null;
-            for (int i = 0; i < 13 && refused == null; i++) {
-                var r = runAsync(user, Map.of("language", "python", "code", "import time\ntime.sleep(60)",
-                        "limits", Map.of("wallTimeMs", 60000)));
-                if (r.statusCode() == 202) {
-                    ids.add(r.path("id"));
-                } else {
+            for (int u = 0; u < 8 && refused == null; u++) {
+                List<String> ids = new ArrayList<>();
+                String user = newPrincipal();
+                byUser.put(user, ids);
+                var r = fill(user, 4, ids);
+                if (r != null && r.statusCode() == 503) {
                     refused = r;
                 }
             }
-            assertTrue(refused != null, "the 13th run at the latest is refused");
-            assertTrue(ids.size() <= 12, "never more admitted than parallel + queue");
+            assertTrue(refused != null, "the queue of everyone together fills up");
+            assertTrue(byUser.values().stream().mapToInt(List::size).sum() <= 16, "never more admitted than parallel + queue");
             refused.then().statusCode(503).header("Retry-After", equalTo("2")).contentType("application/problem+json")
+                    .body("type", equalTo("https://playground.dev/problems/busy"))
                     .body("detail", containsString("busy"));
         } finally {
-            for (String id : ids) {
-                given().header(Principal.HEADER, user).post("/api/v1/executions/" + id + "/cancel");
-            }
-        }
-        for (String id : ids) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(
-                    given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).path("status")));
-            given().header(Principal.HEADER, user).get("/api/v1/executions/" + id).then().body("verdict", equalTo("CANCELLED"));
+            cancelAll(byUser);
         }
     }
 }

@@ -17,10 +17,12 @@ import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.ExecutionStatus;
 import dev.playground.contract.execution.Verdict;
 import dev.playground.contract.sandbox.SandboxSpec;
+import dev.playground.contract.sandbox.SandboxUser;
 import dev.playground.contract.testing.KafkaTestBroker;
 import dev.playground.executor.config.ExecutorConfig;
 import dev.playground.executor.events.OrphanedExecutionCloser;
-import dev.playground.executor.sandbox.ExecutionContainerReaper;
+import dev.playground.executor.service.ExecutionContainerReaper;
+import dev.playground.executor.service.ExecutionService;
 import dev.playground.executor.sandbox.SandboxRunner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,12 +51,12 @@ class SessionRunAndReaperTest {
         String owner = newPrincipal();
         String sessionId = UUID.randomUUID().toString();
         // A session container as session-service would run it: hardened, labelled, a writable workspace.
-        var spec = SandboxSpec.of(256L << 20, 0.5, 64, 32L << 20).withTmpfs("/workspace", 64L << 20, true, 1000, 1000)
-                .withTmpfs("/tmp", 16L << 20, true);
-        String containerId = docker.createContainerCmd("playground/runtime-python:latest")
+        var spec = SandboxSpec.of(SandboxUser.DEFAULT, 256L << 20, 0.5, 64, 32L << 20)
+                .withOwnedTmpfs("/workspace", 64L << 20, true).withTmpfs("/tmp", 16L << 20, true);
+        String containerId = spec.applyTo(docker.createContainerCmd("playground/runtime-python:latest"))
                 .withCmd("sleep", "infinity")
                 .withLabels(ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION, sessionId, owner))
-                .withHostConfig(spec.toHostConfig()).exec().getId();
+                .exec().getId();
         try {
             docker.startContainerCmd(containerId).exec();
             ExecCreateCmdResponse seed = docker.execCreateCmd(containerId)
@@ -122,7 +124,7 @@ class SessionRunAndReaperTest {
         // Created after the events, as in a real run: whichever reaper pass sees it finds its history complete.
         var labels = new java.util.HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION,
                 executionId, owner));
-        labels.put(SandboxRunner.LANGUAGE_LABEL, "python");
+        labels.put(ExecutionService.LANGUAGE_LABEL, "python");
         String container = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
                 .withLabels(labels).exec().getId();
         docker.startContainerCmd(container).exec();

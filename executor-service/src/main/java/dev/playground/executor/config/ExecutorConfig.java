@@ -17,9 +17,17 @@ public interface ExecutorConfig {
     @WithDefault("4")
     int maxParallel();
 
-    /** Runs waiting for a free slot; past this a request gets 503 with Retry-After. */
+    /** Runs waiting for a free slot, all principals together; past this a request gets 503 with Retry-After. */
     @WithDefault("32")
     int queueCapacity();
+
+    /** Runs one principal may have in sandboxes at once (its share of max-parallel). */
+    @WithDefault("2")
+    int maxParallelPerPrincipal();
+
+    /** Runs one principal may have waiting; past this its requests get 429 with Retry-After while others are served. */
+    @WithDefault("8")
+    int queuePerPrincipal();
 
     /** Seconds a rejected client is told to wait (Retry-After). */
     @WithDefault("2")
@@ -28,6 +36,10 @@ public interface ExecutorConfig {
     /** Finished executions kept in memory for GET /executions/{id} (oldest dropped first). */
     @WithDefault("1000")
     int recentCapacity();
+
+    /** Bytes of output finished executions may hold in memory together (oldest dropped first). */
+    @WithDefault("67108864")
+    long recentBytes();
 
     /** How often the reaper removes this instance's execution containers that no running execution owns. */
     @WithDefault("60s")

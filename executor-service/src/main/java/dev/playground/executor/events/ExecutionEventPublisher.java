@@ -27,6 +27,8 @@ import org.jboss.logging.Logger;
 public class ExecutionEventPublisher {
 
     private static final Logger LOG = Logger.getLogger(ExecutionEventPublisher.class);
+    /** The largest event the topic takes (the broker's message.max.bytes). */
+    static final int MAX_EVENT_BYTES = 64 << 20;
 
     private final KafkaProducer<String, String> producer;
     private final ObjectMapper json;
@@ -39,6 +41,11 @@ public class ExecutionEventPublisher {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "executor-events");
+        // COMPLETED carries the whole result (up to the maximum output per stream, twice, plus the compile step's):
+        // the broker takes messages up to 64 MiB (images/kafka), and compression keeps what crosses the wire small.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_EVENT_BYTES);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MAX_EVENT_BYTES + (16 << 20));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 

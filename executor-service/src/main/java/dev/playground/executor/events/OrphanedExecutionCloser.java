@@ -1,7 +1,6 @@
 package dev.playground.executor.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.Topics;
 import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
@@ -9,7 +8,6 @@ import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.ExecutionStatus;
 import dev.playground.contract.execution.Verdict;
 import dev.playground.executor.config.ExecutorConfig;
-import dev.playground.executor.sandbox.SandboxRunner;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -77,13 +75,17 @@ public class OrphanedExecutionCloser {
     }
 
     /**
-     * Closes the execution of an orphaned sandbox.
+     * An execution whose sandbox no live executor owns.
      *
-     * @param labels the sandbox's labels (id, owner, language, version)
      * @param sandboxCreated when the sandbox was created: its execution's events are shortly before and after
      */
-    public Closing close(Map<String, String> labels, Instant sandboxCreated) {
-        String id = labels.get(ContainerLabels.ID);
+    public record Orphan(String executionId, String owner, String language, String version, Instant sandboxCreated) {
+    }
+
+    /** Closes the execution of an orphaned sandbox. */
+    public Closing close(Orphan orphan) {
+        String id = orphan.executionId();
+        Instant sandboxCreated = orphan.sandboxCreated();
         long deadline = System.nanoTime() + config.orphanCloseTimeout().toNanos();
         Future<RecordMetadata> earlier = inFlight.get(id);
         if (earlier != null) {
@@ -114,9 +116,8 @@ public class OrphanedExecutionCloser {
         }
         Instant now = Instant.now();
         String sessionId = history.sessionId;
-        String owner = history.owner != null ? history.owner : labels.get(ContainerLabels.OWNER);
-        var result = new ExecutionResult(id, sessionId, labels.get(SandboxRunner.LANGUAGE_LABEL),
-                labels.get(SandboxRunner.VERSION_LABEL), ExecutionStatus.COMPLETED, Verdict.INTERNAL_ERROR, MESSAGE,
+        String owner = history.owner != null ? history.owner : orphan.owner();
+        var result = new ExecutionResult(id, sessionId, orphan.language(), orphan.version(), ExecutionStatus.COMPLETED, Verdict.INTERNAL_ERROR, MESSAGE,
                 null, null, history.createdAt != null ? history.createdAt : sandboxCreated, now);
         var completed = new ExecutionEvent(id, sessionId, owner, history.lastSeq + 1, ExecutionEventType.COMPLETED, now,
                 null, null, null, null, null, result);

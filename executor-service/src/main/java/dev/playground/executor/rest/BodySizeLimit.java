@@ -1,5 +1,6 @@
 package dev.playground.executor.rest;
 
+import dev.playground.contract.problem.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -23,7 +24,7 @@ public class BodySizeLimit {
                     && Long.parseLong(length) > max) {
                 ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                         .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(ProblemMapper.json(413, "request-too-large", "Request too large", "The body is " + length
+                        .end(ProblemMapper.json(ProblemType.TOO_LARGE, "The body is " + length
                                 + " bytes; this service takes at most " + max + " bytes per request."));
                 return;
             }

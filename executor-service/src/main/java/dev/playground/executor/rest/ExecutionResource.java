@@ -5,7 +5,8 @@ import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.executor.service.Execution;
 import dev.playground.executor.service.ExecutionRequest;
 import dev.playground.executor.service.ExecutionService;
-import dev.playground.executor.service.ProblemException;
+import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -61,8 +62,7 @@ public class ExecutionResource {
 
     static String owner(String principal) {
         if (principal == null || principal.isBlank()) {
-            throw new ProblemException(401, "unauthenticated", "Unauthenticated",
-                    "The " + Principal.HEADER + " header is missing: requests reach this service through the gateway.");
+            throw ApiProblem.of(ProblemType.UNAUTHENTICATED, "The " + Principal.HEADER + " header is missing: requests reach this service through the gateway.");
         }
         return principal;
     }

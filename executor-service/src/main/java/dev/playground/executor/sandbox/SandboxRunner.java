@@ -3,14 +3,15 @@ package dev.playground.executor.sandbox;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
+import dev.playground.contract.sandbox.SandboxUser;
 import dev.playground.executor.config.ExecutorConfig;
-import dev.playground.executor.service.ExecutionPlan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,26 +28,31 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one plan in a sandbox: a fresh hardened container (create, attach, start: the same three engine calls
- * as {@code docker run}), or a {@code docker exec} into a session's container. The files, the steps and stdin
- * go in as frames on the attach connection's stdin, so no extra copy or exec call sits on the hot path; the
- * supervisor inside reports output and measurements back as frames.
+ * Runs one {@link SandboxJob}: in a fresh hardened container (create, attach, start: the same three engine calls as
+ * {@code docker run}), or with a {@code docker exec} into a session's container. The files, the steps and stdin go
+ * in as frames on the attach connection's stdin, so no extra copy or exec call sits on the hot path; the supervisor
+ * inside reports output and measurements back as frames. A sandbox that breaks the protocol is killed.
  */
 @ApplicationScoped
 public class SandboxRunner {
 
     private static final Logger LOG = Logger.getLogger(SandboxRunner.class);
-    private static final int SANDBOX_UID = 1000;
     /** How long past its own limits a sandbox may stay silent before the executor kills it from outside. */
     private static final long GRACE_MS = 10_000;
+    private static final long MB = 1024L * 1024L;
 
     private final DockerClient docker;
     private final ExecutorConfig config;
+    private final SandboxUser user;
+    private final String runtime;
     private final String supervisor;
 
-    SandboxRunner(DockerClient docker, ExecutorConfig config) {
+    /** Public so a test can make one for another instance; the service gets the CDI bean. */
+    public SandboxRunner(DockerClient docker, ExecutorConfig config, SandboxConfig sandbox) {
         this.docker = docker;
         this.config = config;
+        this.user = sandbox.sandboxUser();
+        this.runtime = sandbox.runtime().orElse(null);
         try (InputStream in = SandboxRunner.class.getResourceAsStream("/supervisor.pl")) {
             this.supervisor = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -57,61 +64,56 @@ public class SandboxRunner {
     public record Outcome(boolean supervisorReported, boolean oomKilled, String error) {
     }
 
-    /** Executor-only label: the run's language, so a later process can close an orphaned run with it. */
-    public static final String LANGUAGE_LABEL = "playground.language";
-    /** Executor-only label: the runtime's version, for the same reason. */
-    public static final String VERSION_LABEL = "playground.version";
-
-    private Map<String, String> labels(String executionId, String owner, ExecutionPlan plan) {
-        Map<String, String> labels = new java.util.HashMap<>(
-                ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner));
-        labels.put(LANGUAGE_LABEL, plan.runtime().language());
-        labels.put(VERSION_LABEL, plan.runtime().version());
-        return labels;
-    }
-
     /** Where a run in a session happens. */
     public record SessionTarget(String containerId, String workdir) {
     }
 
+    /** The name of an execution's sandbox container. */
+    static String containerName(String executionId) {
+        return "playground-exec-" + executionId;
+    }
+
     /** The hardened container spec of an execution sandbox. */
-    public SandboxSpec spec(ExecutionPlan plan) {
-        long workspace = config.workspaceMb() * 1024L * 1024L;
-        int memoryMb = Math.max(plan.runMemoryMb(), plan.compile().isEmpty() ? 0 : plan.compileMemoryMb());
-        return SandboxSpec.of(memoryMb * 1024L * 1024L, config.cpus(), plan.pids(), config.fileSizeMb() * 1024L * 1024L)
+    SandboxSpec spec(SandboxJob job) {
+        long workspace = config.workspaceMb() * MB;
+        return SandboxSpec.of(user, job.sandboxMemoryMb() * MB, config.cpus(), job.pids(), config.fileSizeMb() * MB)
                 .withOpenFiles(config.openFiles())
-                .withTmpfs("/workspace", workspace, true, SANDBOX_UID, SANDBOX_UID)
-                .withTmpfs("/tmp", workspace, true);
+                .withOwnedTmpfs("/workspace", workspace, true)
+                .withTmpfs("/tmp", workspace, true)
+                .withRuntime(runtime);
     }
 
     /**
-     * Runs the plan in a fresh container and removes it whatever happens. Blocks until the sandbox is done;
+     * Runs the job in a fresh container and removes it whatever happens. Blocks until the sandbox is done;
      * {@code done} gets the outcome before the container's removal.
+     *
+     * @param labels labels the caller wants on the sandbox besides the contract's own
      */
-    public Outcome runFresh(String executionId, String owner, ExecutionPlan plan, SandboxControl control,
-            SandboxListener listener, Consumer<Outcome> done) {
+    public Outcome runFresh(String executionId, String owner, Map<String, String> labels, SandboxJob job,
+            SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
         String containerId = null;
         Outcome outcome;
         try {
-            HostConfig host = spec(plan).toHostConfig()
+            Map<String, String> all = new HashMap<>(labels);
+            all.putAll(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner));
+            var create = spec(job).applyTo(docker.createContainerCmd(job.image()));
+            containerId = create
                     // Output travels on the attach stream only; a log driver would copy every byte to disk.
-                    .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
-            containerId = docker.createContainerCmd(plan.image())
-                    .withName("playground-exec-" + executionId)
+                    .withHostConfig(create.getHostConfig().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
+                    .withName(containerName(executionId))
                     .withCmd("perl", "-e", supervisor)
                     .withWorkingDir("/workspace")
                     .withEnv("HOME=/workspace", "TMPDIR=/tmp", "LANG=C.UTF-8")
-                    .withLabels(labels(executionId, owner, plan))
+                    .withLabels(all)
                     .withNetworkDisabled(true)
                     .withAttachStdin(true).withStdinOpen(true).withStdInOnce(true)
                     .withAttachStdout(true).withAttachStderr(true)
-                    .withHostConfig(host)
                     .exec().getId();
             String id = containerId;
-            sendSetup(control, plan, "/workspace", true);
+            sendSetup(control, job, "/workspace", true);
             Stream stream = new Stream(control, listener, () -> {
-                if (plan.compileMemoryMb() != plan.runMemoryMb() && !plan.compile().isEmpty()) {
-                    long bytes = plan.runMemoryMb() * 1024L * 1024L;
+                if (job.resizeBeforeRun()) {
+                    long bytes = job.runLimits().memoryMb() * MB;
                     // Tighten the sandbox to the run's memory before the run starts (javac gets more than the program).
                     docker.updateContainerCmd(id).withMemory(bytes).withMemorySwap(bytes).exec();
                 }
@@ -120,14 +122,19 @@ public class SandboxRunner {
                     .withFollowStream(true).exec(stream);
             stream.awaitAttached();
             docker.startContainerCmd(id).exec();
-            boolean finished = stream.await(deadlineMs(plan));
-            if (!finished) {
-                LOG.warnf("sandbox %s of execution %s outlived its limits; killing it", id, executionId);
-                control.cancel();
+            boolean finished = stream.await(job.deadlineMs(GRACE_MS));
+            if (stream.violation != null || !finished) {
+                LOG.warnf("sandbox %s of execution %s %s; killing it", id, executionId,
+                        stream.violation != null ? "broke the supervisor protocol: " + stream.violation
+                                : "outlived its limits");
+                control.stop();
                 kill(id);
                 stream.await(2_000);
             }
-            if (stream.reported) {
+            if (stream.violation != null) {
+                outcome = new Outcome(false, false, "the sandbox broke the supervisor protocol (" + stream.violation
+                        + ") and was killed");
+            } else if (stream.reported) {
                 outcome = new Outcome(true, false, null);
             } else {
                 var state = docker.inspectContainerCmd(id).exec().getState();
@@ -152,22 +159,31 @@ public class SandboxRunner {
         return outcome;
     }
 
-    /** Runs the plan inside a session's container with docker exec, in its workspace. */
-    public Outcome runInSession(String executionId, ExecutionPlan plan, SessionTarget target, SandboxControl control,
+    /** Runs the job inside a session's container with docker exec (as the sandbox user), in its workspace. */
+    public Outcome runInSession(String executionId, SandboxJob job, SessionTarget target, SandboxControl control,
             SandboxListener listener) {
         try {
-            String execId = docker.execCreateCmd(target.containerId())
+            String execId = user.exec(docker, target.containerId())
                     .withCmd("perl", "-e", supervisor)
                     .withWorkingDir(target.workdir())
                     .withAttachStdin(true).withAttachStdout(true).withAttachStderr(true)
                     .exec().getId();
-            sendSetup(control, plan, target.workdir(), false);
+            sendSetup(control, job, target.workdir(), false);
             Stream stream = new Stream(control, listener, () -> { });
             docker.execStartCmd(execId).withStdIn(control.input()).withDetach(false).exec(stream);
             stream.awaitAttached();
-            if (!stream.await(deadlineMs(plan))) {
-                control.cancel();
+            if (!stream.await(job.deadlineMs(GRACE_MS)) || stream.violation != null) {
+                control.stop();
                 stream.await(2_000);
+                try {
+                    stream.close();
+                } catch (IOException ignored) {
+                    // the exec ends with its stream
+                }
+            }
+            if (stream.violation != null) {
+                return new Outcome(false, false, "the run broke the supervisor protocol (" + stream.violation
+                        + ") and was stopped");
             }
             return stream.reported ? new Outcome(true, false, null)
                     : new Outcome(false, false, "the run in session ended without a report" + stream.supervisorErrors());
@@ -181,44 +197,43 @@ public class SandboxRunner {
         }
     }
 
-    private long deadlineMs(ExecutionPlan plan) {
-        return plan.compileWallMs() + plan.runWallMs() + GRACE_MS;
-    }
-
-    private void sendSetup(SandboxControl control, ExecutionPlan plan, String dir, boolean fresh) {
-        boolean hold = fresh && !plan.compile().isEmpty() && plan.compileMemoryMb() != plan.runMemoryMb();
-        String cfg = "fresh=" + (fresh ? 1 : 0) + "\ndir=" + dir + "\ncwall=" + plan.compileWallMs() + "\nccpu="
-                + plan.compileCpuMs() + "\nrwall=" + plan.runWallMs() + "\nrcpu=" + plan.runCpuMs() + "\nout="
-                + plan.outputBytes() + "\ninteractive=" + (plan.interactive() ? 1 : 0) + "\nhold=" + (hold ? 1 : 0) + "\n";
+    private void sendSetup(SandboxControl control, SandboxJob job, String dir, boolean fresh) {
+        boolean hold = fresh && job.resizeBeforeRun();
+        String cfg = "fresh=" + (fresh ? 1 : 0) + "\ndir=" + dir + "\ncwall=" + job.compileLimits().wallMs()
+                + "\nccpu=" + job.compileLimits().cpuMs() + "\nrwall=" + job.runLimits().wallMs() + "\nrcpu="
+                + job.runLimits().cpuMs() + "\nout=" + job.outputBytes() + "\ninteractive=" + (job.interactive() ? 1 : 0)
+                + "\nhold=" + (hold ? 1 : 0) + "\n";
         ByteArrayOutputStream setup = new ByteArrayOutputStream();
-        setup.writeBytes(SupervisorFrames.frame('C', cfg));
-        setup.writeBytes(SupervisorFrames.frame('K', SupervisorFrames.argv(plan.compile())));
-        setup.writeBytes(SupervisorFrames.frame('R', SupervisorFrames.argv(plan.run())));
-        for (ExecutionPlan.PlannedFile f : plan.files()) {
+        setup.writeBytes(SupervisorFrame.CONFIG.encode(cfg));
+        setup.writeBytes(SupervisorFrame.COMPILE_ARGV.encode(SupervisorFrame.argv(job.compile())));
+        setup.writeBytes(SupervisorFrame.RUN_ARGV.encode(SupervisorFrame.argv(job.run())));
+        for (SandboxJob.SandboxFile f : job.files()) {
             byte[] name = f.name().getBytes(StandardCharsets.UTF_8);
             byte[] payload = new byte[name.length + 1 + f.content().length];
             System.arraycopy(name, 0, payload, 0, name.length);
             System.arraycopy(f.content(), 0, payload, name.length + 1, f.content().length);
-            setup.writeBytes(SupervisorFrames.frame('F', payload));
+            setup.writeBytes(SupervisorFrame.FILE.encode(payload));
         }
-        setup.writeBytes(SupervisorFrames.frame('S', new byte[0]));
-        if (!plan.interactive()) {
-            if (plan.stdin().length > 0) {
-                setup.writeBytes(SupervisorFrames.frame('I', plan.stdin()));
-            }
-            setup.writeBytes(SupervisorFrames.frame('E', new byte[0]));
-        } else if (plan.stdin().length > 0) {
-            setup.writeBytes(SupervisorFrames.frame('I', plan.stdin()));
+        setup.writeBytes(SupervisorFrame.SETUP_DONE.encode());
+        if (job.stdin().length > 0) {
+            setup.writeBytes(SupervisorFrame.STDIN.encode(job.stdin()));
+        }
+        if (!job.interactive()) {
+            setup.writeBytes(SupervisorFrame.STDIN_EOF.encode());
         }
         control.send(setup.toByteArray());
     }
 
-    /** Kills a sandbox from outside (a supervisor that stopped answering, a cancel that must land). */
-    public void kill(String containerId) {
+    /** Kills an execution's sandbox from outside (a supervisor that stopped answering, a cancel that must land). */
+    public void killSandboxOf(String executionId) {
+        kill(containerName(executionId));
+    }
+
+    private void kill(String container) {
         try {
-            docker.killContainerCmd(containerId).exec();
+            docker.killContainerCmd(container).exec();
         } catch (RuntimeException e) {
-            LOG.debugf("kill of %s: %s", containerId, e.getMessage());
+            LOG.debugf("kill of %s: %s", container, e.getMessage());
         }
     }
 
@@ -233,22 +248,32 @@ public class SandboxRunner {
         }
     }
 
+    /** This instance's execution sandboxes, running or not (for the reaper). */
+    public List<Container> ownContainers() {
+        Map<String, String> filter = new HashMap<>();
+        for (String f : ContainerLabels.filter(config.instance(), ContainerLabels.KIND_EXECUTION)) {
+            filter.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
+        }
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
+    }
+
     /** The attach/exec stream: demultiplexes Docker frames, reassembles supervisor frames, calls the listener. */
     private static final class Stream extends ResultCallback.Adapter<Frame> {
         private final SandboxControl control;
         private final SandboxListener listener;
         private final Runnable beforeRun;
-        private final SupervisorFrames.Decoder decoder;
+        private final FrameDecoder decoder;
         private final CompletableFuture<Void> started = new CompletableFuture<>();
         private final StringBuilder supervisorErrors = new StringBuilder();
         private volatile boolean reported;
+        private volatile String violation;
         private boolean announced;
 
         Stream(SandboxControl control, SandboxListener listener, Runnable beforeRun) {
             this.control = control;
             this.listener = listener;
             this.beforeRun = beforeRun;
-            this.decoder = new SupervisorFrames.Decoder(this::onFrame);
+            this.decoder = new FrameDecoder(this::onFrame);
         }
 
         @Override
@@ -259,13 +284,25 @@ public class SandboxRunner {
 
         @Override
         public void onNext(Frame frame) {
+            if (violation != null) {
+                return;
+            }
             if (frame.getStreamType() == StreamType.STDERR) {
                 if (supervisorErrors.length() < 4096) {
                     supervisorErrors.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                 }
                 return;
             }
-            decoder.accept(frame.getPayload());
+            try {
+                decoder.accept(frame.getPayload());
+            } catch (SupervisorProtocolException e) {
+                violation = e.getMessage();
+                try {
+                    close();
+                } catch (IOException ignored) {
+                    // the caller kills the sandbox either way
+                }
+            }
         }
 
         @Override
@@ -274,35 +311,35 @@ public class SandboxRunner {
             super.onError(throwable);
         }
 
-        private void onFrame(char type, byte[] payload) {
+        private void onFrame(SupervisorFrame type, byte[] payload) {
             if (!announced) {
                 announced = true;
                 listener.started();
             }
             switch (type) {
-                case 'c', 'd', 'o', 'e' -> listener.output(type, payload);
-                case 'w' -> listener.waitingForInput();
-                case 'k' -> {
-                    Map<String, String> m = SupervisorFrames.keyValues(payload);
-                    listener.stepFinished('k', m);
-                    if ("0".equals(m.get("exit")) && m.get("reason").isEmpty() && "0".equals(m.get("oom"))) {
+                case COMPILE_STDOUT, COMPILE_STDERR, RUN_STDOUT, RUN_STDERR -> listener.output(type, payload);
+                case WAITING_FOR_INPUT -> listener.waitingForInput();
+                case COMPILE_REPORT -> {
+                    StepReport report = StepReport.parse(payload);
+                    listener.compiled(report);
+                    if (report.succeeded()) {
                         try {
                             beforeRun.run();
-                            control.send(SupervisorFrames.frame('G', new byte[0]));
+                            control.send(SupervisorFrame.GO.encode());
                         } catch (RuntimeException e) {
-                            control.cancel();
+                            control.stop();
                             throw e;
                         }
                     } else {
                         reported = true;
                     }
                 }
-                case 'r' -> {
-                    listener.stepFinished('r', SupervisorFrames.keyValues(payload));
+                case RUN_REPORT -> {
+                    listener.ran(StepReport.parse(payload));
                     reported = true;
                 }
-                case 'z' -> supervisorErrors.append(new String(payload, StandardCharsets.UTF_8));
-                default -> LOG.debugf("unknown supervisor frame %s", type);
+                case FATAL -> supervisorErrors.append(new String(payload, StandardCharsets.UTF_8));
+                default -> throw new SupervisorProtocolException("a sandbox sent " + type + ", which only goes to it");
             }
         }
 
@@ -326,14 +363,5 @@ public class SandboxRunner {
         String supervisorErrors() {
             return supervisorErrors.isEmpty() ? "" : ": " + supervisorErrors.toString().strip();
         }
-    }
-
-    /** Listing used by the reaper. */
-    public List<com.github.dockerjava.api.model.Container> ownContainers() {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(ContainerLabels.filter(config.instance(), ContainerLabels.KIND_EXECUTION).stream()
-                        .collect(java.util.stream.Collectors.toMap(f -> f.substring(0, f.indexOf('=')),
-                                f -> f.substring(f.indexOf('=') + 1))))
-                .exec();
     }
 }

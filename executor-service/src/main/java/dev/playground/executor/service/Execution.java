@@ -8,9 +8,12 @@ import dev.playground.contract.execution.StepResult;
 import dev.playground.executor.events.ExecutionEventPublisher;
 import dev.playground.executor.sandbox.SandboxControl;
 import dev.playground.executor.sandbox.SandboxListener;
+import dev.playground.executor.sandbox.StepReport;
+import dev.playground.executor.sandbox.SupervisorFrame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,16 +33,11 @@ public final class Execution implements SandboxListener {
 
     private long seq;
     private volatile ExecutionStatus status = ExecutionStatus.QUEUED;
-    private final ByteArrayOutputStream compileOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream compileErr = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream runOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream runErr = new ByteArrayOutputStream();
-    private final Utf8Chunker compileOutText = new Utf8Chunker();
-    private final Utf8Chunker compileErrText = new Utf8Chunker();
-    private final Utf8Chunker runOutText = new Utf8Chunker();
-    private final Utf8Chunker runErrText = new Utf8Chunker();
-    private Map<String, String> compileMeasured;
-    private Map<String, String> runMeasured;
+    /** Output per stream, kept up to the job's limit: the executor holds the limit even if a supervisor does not. */
+    private final Map<SupervisorFrame, Captured> output = new EnumMap<>(SupervisorFrame.class);
+    private boolean outputOverrun;
+    private StepReport compiled;
+    private StepReport ran;
 
     Execution(String id, String owner, ExecutionPlan plan, ExecutionEventPublisher events) {
         this.id = id;
@@ -97,27 +95,50 @@ public final class Execution implements SandboxListener {
     }
 
     @Override
-    public synchronized void output(char type, byte[] data) {
-        switch (type) {
-            case 'c' -> {
-                compileOut.writeBytes(data);
-                emitText(ExecutionEventType.COMPILE_OUTPUT, "stdout", compileOutText.next(data));
+    public synchronized void output(SupervisorFrame stream, byte[] data) {
+        Captured captured = output.computeIfAbsent(stream, s -> new Captured());
+        long room = plan.job().outputBytes() - captured.bytes.size();
+        if (data.length > room) {
+            // More than the supervisor may send: keep the limit, stop the program, never hold the rest.
+            data = java.util.Arrays.copyOf(data, (int) Math.max(0, room));
+            captured.truncated = true;
+            if (!outputOverrun) {
+                outputOverrun = true;
+                control.stop();
             }
-            case 'd' -> {
-                compileErr.writeBytes(data);
-                emitText(ExecutionEventType.COMPILE_OUTPUT, "stderr", compileErrText.next(data));
-            }
-            case 'o' -> {
-                runOut.writeBytes(data);
-                emitText(ExecutionEventType.STDOUT, null, runOutText.next(data));
-            }
-            case 'e' -> {
-                runErr.writeBytes(data);
-                emitText(ExecutionEventType.STDERR, null, runErrText.next(data));
-            }
+        }
+        captured.bytes.writeBytes(data);
+        String text = captured.text.next(data);
+        switch (stream) {
+            case COMPILE_STDOUT -> emitText(ExecutionEventType.COMPILE_OUTPUT, "stdout", text);
+            case COMPILE_STDERR -> emitText(ExecutionEventType.COMPILE_OUTPUT, "stderr", text);
+            case RUN_STDOUT -> emitText(ExecutionEventType.STDOUT, null, text);
+            case RUN_STDERR -> emitText(ExecutionEventType.STDERR, null, text);
             default -> {
             }
         }
+    }
+
+    /** One output stream as far as it came. */
+    private static final class Captured {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final Utf8Chunker text = new Utf8Chunker();
+        boolean truncated;
+    }
+
+    private String rest(SupervisorFrame stream) {
+        Captured c = output.get(stream);
+        return c == null ? "" : c.text.rest();
+    }
+
+    private String text(SupervisorFrame stream) {
+        Captured c = output.get(stream);
+        return c == null ? "" : c.bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private boolean truncated(SupervisorFrame stream) {
+        Captured c = output.get(stream);
+        return c != null && c.truncated;
     }
 
     private void emitText(ExecutionEventType type, String stream, String text) {
@@ -132,35 +153,35 @@ public final class Execution implements SandboxListener {
     }
 
     @Override
-    public synchronized void stepFinished(char type, Map<String, String> measured) {
-        if (type == 'k') {
-            compileMeasured = measured;
-            emitText(ExecutionEventType.COMPILE_OUTPUT, "stdout", compileOutText.rest());
-            emitText(ExecutionEventType.COMPILE_OUTPUT, "stderr", compileErrText.rest());
-        } else {
-            runMeasured = measured;
-            emitText(ExecutionEventType.STDOUT, null, runOutText.rest());
-            emitText(ExecutionEventType.STDERR, null, runErrText.rest());
-            emit(ExecutionEventType.EXITED, null, null, intOrNull(measured.get("exit")), blankToNull(measured.get("signal")),
-                    null);
-        }
+    public synchronized void compiled(StepReport report) {
+        compiled = report;
+        emitText(ExecutionEventType.COMPILE_OUTPUT, "stdout", rest(SupervisorFrame.COMPILE_STDOUT));
+        emitText(ExecutionEventType.COMPILE_OUTPUT, "stderr", rest(SupervisorFrame.COMPILE_STDERR));
+    }
+
+    @Override
+    public synchronized void ran(StepReport report) {
+        ran = report;
+        emitText(ExecutionEventType.STDOUT, null, rest(SupervisorFrame.RUN_STDOUT));
+        emitText(ExecutionEventType.STDERR, null, rest(SupervisorFrame.RUN_STDERR));
+        emit(ExecutionEventType.EXITED, null, null, report.exitCode(), report.signal(), null);
     }
 
     /** Decides the verdict, emits COMPLETED with the whole result, and releases whoever waits. */
-    synchronized ExecutionResult complete(boolean reported, boolean engineOomKilled, String error) {
+    synchronized ExecutionResult complete(boolean engineOomKilled, String error) {
         boolean cancelled = control.cancelled();
         if (status == ExecutionStatus.QUEUED && !cancelled) {
             started();
         }
-        var judgement = VerdictJudge.judge(cancelled, reported, engineOomKilled, error,
-                compileMeasured, runMeasured, plan);
-        StepResult compile = compileMeasured == null ? null : new StepResult(text(compileOut), text(compileErr),
-                intOrNull(compileMeasured.get("exit")), blankToNull(compileMeasured.get("signal")),
-                longOrNull(compileMeasured.get("wall")), null, null, null, null);
-        StepResult run = runMeasured == null ? null : new StepResult(text(runOut), text(runErr),
-                intOrNull(runMeasured.get("exit")), blankToNull(runMeasured.get("signal")),
-                longOrNull(runMeasured.get("wall")), longOrNull(runMeasured.get("cpu")), longOrNull(runMeasured.get("rss")),
-                "1".equals(runMeasured.get("outTrunc")), "1".equals(runMeasured.get("errTrunc")));
+        var judgement = VerdictJudge.judge(cancelled, outputOverrun, engineOomKilled, error, compiled, ran, plan.job());
+        StepResult compile = compiled == null ? null : new StepResult(text(SupervisorFrame.COMPILE_STDOUT),
+                text(SupervisorFrame.COMPILE_STDERR), compiled.exitCode(), compiled.signal(), compiled.wallMs(), null,
+                null, null, null);
+        StepResult run = ran == null ? null : new StepResult(text(SupervisorFrame.RUN_STDOUT),
+                text(SupervisorFrame.RUN_STDERR), ran.exitCode(), ran.signal(), ran.wallMs(), ran.cpuMs(),
+                ran.maxRssKb(), ran.stdoutTruncated() || truncated(SupervisorFrame.RUN_STDOUT),
+                ran.stderrTruncated() || truncated(SupervisorFrame.RUN_STDERR));
+        output.clear(); // the result holds the text now; the bytes are not kept twice
         status = ExecutionStatus.COMPLETED;
         ExecutionResult result = new ExecutionResult(id, plan.sessionId(), plan.runtime().language(),
                 plan.runtime().version(), ExecutionStatus.COMPLETED, judgement.verdict(), judgement.message(), compile, run,
@@ -168,21 +189,5 @@ public final class Execution implements SandboxListener {
         emit(ExecutionEventType.COMPLETED, null, null, null, null, result);
         completion.complete(result);
         return result;
-    }
-
-    private static String text(ByteArrayOutputStream b) {
-        return b.toString(StandardCharsets.UTF_8);
-    }
-
-    private static Integer intOrNull(String s) {
-        return s == null || s.isEmpty() ? null : Integer.valueOf(s);
-    }
-
-    private static Long longOrNull(String s) {
-        return s == null || s.isEmpty() ? null : Long.valueOf(s);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

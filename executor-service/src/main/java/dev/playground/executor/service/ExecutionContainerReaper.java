@@ -1,9 +1,9 @@
-package dev.playground.executor.sandbox;
+package dev.playground.executor.service;
 
 import com.github.dockerjava.api.model.Container;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.executor.events.OrphanedExecutionCloser;
-import dev.playground.executor.service.ExecutionService;
+import dev.playground.executor.sandbox.SandboxRunner;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,7 +75,10 @@ public class ExecutionContainerReaper {
                     if (!kafkaAnswers) {
                         continue; // Kafka just failed for another orphan; this one waits for the next pass too
                     }
-                    var closing = closer.close(c.getLabels(), Instant.ofEpochSecond(c.getCreated()));
+                    var labels = c.getLabels();
+                    var closing = closer.close(new OrphanedExecutionCloser.Orphan(id, labels.get(ContainerLabels.OWNER),
+                            labels.get(ExecutionService.LANGUAGE_LABEL), labels.get(ExecutionService.VERSION_LABEL),
+                            Instant.ofEpochSecond(c.getCreated())));
                     if (closing == OrphanedExecutionCloser.Closing.RETRY) {
                         kafkaAnswers = false;
                         continue;

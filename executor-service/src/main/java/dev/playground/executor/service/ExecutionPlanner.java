@@ -1,8 +1,11 @@
 package dev.playground.executor.service;
 
+import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
 import dev.playground.executor.config.ExecutorConfig;
 import dev.playground.executor.runtime.Runtime;
 import dev.playground.executor.runtime.RuntimeCatalog;
+import dev.playground.executor.sandbox.SandboxJob;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,24 +33,24 @@ public class ExecutionPlanner {
 
     public ExecutionPlan plan(ExecutionRequest req) {
         if (req == null) {
-            throw ProblemException.invalid("The body must be a JSON object with language and code (or files).");
+            throw ApiProblem.invalid("The body must be a JSON object with language and code (or files).");
         }
-        Runtime runtime = catalog.find(req.language()).orElseThrow(() -> ProblemException.invalid(
+        Runtime runtime = catalog.find(req.language()).orElseThrow(() -> ApiProblem.invalid(
                 "Unknown language '" + req.language() + "'. GET /api/v1/runtimes lists the languages and their aliases."));
         if (req.version() != null && !req.version().isBlank() && !runtime.version().startsWith(req.version())) {
-            throw ProblemException.invalid("Version " + req.version() + " of " + runtime.language()
+            throw ApiProblem.invalid("Version " + req.version() + " of " + runtime.language()
                     + " is not available; this server has " + runtime.version() + ".");
         }
-        List<ExecutionPlan.PlannedFile> files = files(req, runtime);
+        List<SandboxJob.SandboxFile> files = files(req, runtime);
         List<String> args = req.args() == null ? List.of() : req.args();
         for (String a : args) {
             if (a == null || a.indexOf('\0') >= 0) {
-                throw ProblemException.invalid("args must be strings without NUL characters.");
+                throw ApiProblem.invalid("args must be strings without NUL characters.");
             }
         }
         byte[] stdin = req.stdin() == null ? new byte[0] : req.stdin().getBytes(StandardCharsets.UTF_8);
         if (stdin.length > config.maxStdinBytes()) {
-            throw new ProblemException(413, "request-too-large", "Request too large",
+            throw ApiProblem.tooLarge(
                     "stdin is " + stdin.length + " bytes; the most this server takes is " + config.maxStdinBytes() + ".");
         }
         boolean interactive = Boolean.TRUE.equals(req.interactive());
@@ -74,45 +77,47 @@ public class ExecutionPlanner {
 
         String entry = files.get(0).name();
         List<String> compile = runtime.compile() == null ? List.of() : runtime.compile().apply(entry);
-        return new ExecutionPlan(runtime, catalog.image(runtime), files, compile, runtime.run().argv(entry, mem, args),
-                stdin, interactive, blankToNull(req.sessionId()), wall, cpu, mem, pids, out, cWall, cCpu, cMem);
+        SandboxJob job = new SandboxJob(catalog.image(runtime), files, compile, runtime.run().argv(entry, mem, args),
+                stdin, interactive, new SandboxJob.StepLimits(cWall, cCpu, cMem), new SandboxJob.StepLimits(wall, cpu, mem),
+                out, pids);
+        return new ExecutionPlan(runtime, blankToNull(req.sessionId()), job);
     }
 
-    private List<ExecutionPlan.PlannedFile> files(ExecutionRequest req, Runtime runtime) {
+    private List<SandboxJob.SandboxFile> files(ExecutionRequest req, Runtime runtime) {
         boolean hasCode = req.code() != null;
         boolean hasFiles = req.files() != null && !req.files().isEmpty();
         if (hasCode == hasFiles) {
-            throw ProblemException.invalid(hasCode
+            throw ApiProblem.invalid(hasCode
                     ? "Give either code or files, not both."
                     : "Nothing to run: give code (one source text) or files (entry point first).");
         }
-        List<ExecutionPlan.PlannedFile> out = new ArrayList<>();
+        List<SandboxJob.SandboxFile> out = new ArrayList<>();
         long total = 0;
         if (hasCode) {
             if (req.code().isBlank()) {
-                throw ProblemException.invalid("code is empty: there is nothing to run.");
+                throw ApiProblem.invalid("code is empty: there is nothing to run.");
             }
-            out.add(new ExecutionPlan.PlannedFile(defaultName(runtime, req.code()), req.code().getBytes(StandardCharsets.UTF_8)));
+            out.add(new SandboxJob.SandboxFile(defaultName(runtime, req.code()), req.code().getBytes(StandardCharsets.UTF_8)));
             total = out.get(0).content().length;
         } else {
             if (req.files().size() > config.maxFiles()) {
-                throw new ProblemException(413, "request-too-large", "Request too large",
+                throw ApiProblem.tooLarge(
                         req.files().size() + " files; the most this server takes is " + config.maxFiles() + ".");
             }
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < req.files().size(); i++) {
                 var f = req.files().get(i);
                 if (f == null || f.content() == null) {
-                    throw ProblemException.invalid("files[" + i + "] needs a content.");
+                    throw ApiProblem.invalid("files[" + i + "] needs a content.");
                 }
                 String name = f.name() == null || f.name().isBlank()
                         ? (i == 0 ? defaultName(runtime, f.content()) : null) : f.name();
                 if (name == null || !SAFE_NAME.matcher(name).matches() || name.contains("..") || name.length() > 255) {
-                    throw ProblemException.invalid("files[" + i + "].name '" + f.name()
+                    throw ApiProblem.invalid("files[" + i + "].name '" + f.name()
                             + "' is not a plain relative path (letters, digits, . _ - + and /; no '..', no leading '/').");
                 }
                 if (!seen.add(name)) {
-                    throw ProblemException.invalid("files[" + i + "].name '" + name + "' appears twice.");
+                    throw ApiProblem.invalid("files[" + i + "].name '" + name + "' appears twice.");
                 }
                 byte[] content;
                 String enc = f.encoding() == null ? "utf8" : f.encoding();
@@ -122,21 +127,21 @@ public class ExecutionPlanner {
                         try {
                             content = Base64.getMimeDecoder().decode(strictBase64(f.content(), i));
                         } catch (IllegalArgumentException e) {
-                            throw ProblemException.invalid("files[" + i + "].content is not valid base64: " + e.getMessage());
+                            throw ApiProblem.invalid("files[" + i + "].content is not valid base64: " + e.getMessage());
                         }
                     }
-                    default -> throw ProblemException.invalid("files[" + i + "].encoding '" + enc
+                    default -> throw ApiProblem.invalid("files[" + i + "].encoding '" + enc
                             + "' is not supported; use utf8 or base64.");
                 }
                 total += content.length;
-                out.add(new ExecutionPlan.PlannedFile(name, content));
+                out.add(new SandboxJob.SandboxFile(name, content));
             }
             if (out.stream().allMatch(f -> f.content().length == 0)) {
-                throw ProblemException.invalid("Every file is empty: there is nothing to run.");
+                throw ApiProblem.invalid("Every file is empty: there is nothing to run.");
             }
         }
         if (total > config.maxSourceBytes()) {
-            throw new ProblemException(413, "request-too-large", "Request too large",
+            throw ApiProblem.tooLarge(
                     "The source is " + total + " bytes; the most this server takes is " + config.maxSourceBytes() + ".");
         }
         return out;
@@ -145,7 +150,7 @@ public class ExecutionPlanner {
     private static String strictBase64(String s, int i) {
         String compact = s.replaceAll("\\s", "");
         if (!compact.matches("[A-Za-z0-9+/]*={0,2}") || compact.length() % 4 != 0) {
-            throw ProblemException.invalid("files[" + i + "].content is not valid base64 (only A-Z a-z 0-9 + / and '=' padding).");
+            throw ApiProblem.invalid("files[" + i + "].content is not valid base64 (only A-Z a-z 0-9 + / and '=' padding).");
         }
         return compact;
     }
@@ -164,7 +169,7 @@ public class ExecutionPlanner {
             return Math.min(dflt, max);
         }
         if (requested < min || requested > max) {
-            throw ProblemException.unprocessable(field + " is " + requested + "; this server allows " + min + " to " + max + ".");
+            throw ApiProblem.of(ProblemType.INVALID_LIMITS, field + " is " + requested + "; this server allows " + min + " to " + max + ".");
         }
         return requested;
     }

@@ -1,11 +1,14 @@
 package dev.playground.executor.service;
 
+import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.StdinMessage;
+import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
+import dev.playground.contract.session.InternalSession;
+import dev.playground.executor.client.SessionClient;
 import dev.playground.executor.config.ExecutorConfig;
 import dev.playground.executor.events.ExecutionEventPublisher;
 import dev.playground.executor.sandbox.SandboxRunner;
-import dev.playground.executor.session.SessionClient;
-import dev.playground.executor.session.SessionInfo;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
@@ -13,35 +16,41 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Admits, runs and remembers executions. At most {@code max-parallel} sandboxes run at once; up to
- * {@code queue-capacity} more wait; past that a request is refused with 503 and Retry-After, so load never turns
- * into an unbounded pile of containers. Finished executions stay answerable until {@code recent-capacity} newer
- * ones push them out.
+ * Admits, runs and remembers executions. {@code max-parallel} workers run sandboxes; runs wait in a {@link FairQueue}
+ * that gives each principal its share (runs at once, runs waiting), so load never turns into an unbounded pile of
+ * containers and one principal never starves the others. Finished executions stay answerable while they fit in
+ * {@code recent-capacity} and {@code recent-bytes}: session-service's history is the durable record.
  */
 @ApplicationScoped
 public class ExecutionService {
 
     private static final Logger LOG = Logger.getLogger(ExecutionService.class);
+    /** Executor-only label: the run's language, so a later process can close an orphaned run with it. */
+    public static final String LANGUAGE_LABEL = "playground.language";
+    /** Executor-only label: the runtime's version, for the same reason. */
+    public static final String VERSION_LABEL = "playground.version";
 
     private final ExecutorConfig config;
     private final ExecutionPlanner planner;
     private final SandboxRunner sandboxes;
     private final SessionClient sessions;
     private final ExecutionEventPublisher events;
-    private final ExecutorService workers;
+    private final FairQueue queue;
+    private final Thread[] workers;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    private final AtomicInteger admitted = new AtomicInteger();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
-    private final ArrayDeque<String> finished = new ArrayDeque<>();
+    private final ArrayDeque<Finished> finished = new ArrayDeque<>();
+    private long finishedBytes;
+
+    private record Finished(String id, long bytes) {
+    }
 
     ExecutionService(ExecutorConfig config, ExecutionPlanner planner, SandboxRunner sandboxes, SessionClient sessions,
             ExecutionEventPublisher events) {
@@ -50,78 +59,119 @@ public class ExecutionService {
         this.sandboxes = sandboxes;
         this.sessions = sessions;
         this.events = events;
-        this.workers = Executors.newFixedThreadPool(config.maxParallel(), Thread.ofPlatform().name("sandbox-", 0).factory());
+        this.queue = new FairQueue(config.maxParallelPerPrincipal(), config.queuePerPrincipal(), config.queueCapacity(),
+                config.retryAfterSeconds());
+        this.workers = new Thread[config.maxParallel()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = Thread.ofPlatform().name("sandbox-" + i).daemon().start(this::work);
+        }
     }
 
     /** Validates, admits and queues a run; the returned execution completes when its sandbox is done. */
     public Execution submit(String owner, ExecutionRequest request) {
         ExecutionPlan plan = planner.plan(request);
-        SessionInfo session = plan.sessionId() == null ? null : sessions.runningSession(plan.sessionId(), owner);
-        if (admitted.incrementAndGet() > config.maxParallel() + config.queueCapacity()) {
-            admitted.decrementAndGet();
-            throw new ProblemException(503, "executor-busy", "Executor busy",
-                    "All " + config.maxParallel() + " sandboxes are busy and " + config.queueCapacity()
-                            + " runs are waiting; retry after " + config.retryAfterSeconds() + " s.",
-                    config.retryAfterSeconds());
-        }
-        Execution execution = new Execution(UUID.randomUUID().toString(), owner, plan, events);
-        executions.put(execution.id(), execution);
-        execution.queued();
+        InternalSession session = plan.sessionId() == null ? null : sessions.runningSession(plan.sessionId(), owner);
+        queue.reserve(owner);
+        Execution execution;
         try {
-            workers.execute(() -> run(execution, session));
+            execution = new Execution(UUID.randomUUID().toString(), owner, plan, events);
+            executions.put(execution.id(), execution);
+            execution.queued();
         } catch (RuntimeException e) {
-            admitted.decrementAndGet();
-            execution.complete(false, false, "the executor is shutting down");
-            remember(execution);
+            queue.unreserve(owner);
+            throw e;
         }
+        queue.enqueue(owner, () -> run(execution, session));
         return execution;
     }
 
-    private void run(Execution execution, SessionInfo session) {
+    private void work() {
+        while (true) {
+            FairQueue.Taken taken;
+            try {
+                taken = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (taken == null) {
+                return;
+            }
+            try {
+                taken.run().run();
+            } finally {
+                queue.done(taken.owner());
+            }
+        }
+    }
+
+    private void run(Execution execution, InternalSession session) {
         MDC.put("executionId", execution.id());
         try {
             if (execution.control().cancelled()) {
-                execution.complete(false, false, null);
+                execution.complete(false, null);
                 return;
             }
-            java.util.function.Consumer<SandboxRunner.Outcome> done = outcome -> {
-                var result = execution.complete(outcome.supervisorReported(), outcome.oomKilled(), outcome.error());
-                LOG.infof("execution %s (%s) completed: %s", execution.id(), execution.plan().runtime().language(),
-                        result.verdict());
-            };
             if (session == null) {
-                sandboxes.runFresh(execution.id(), execution.owner(), execution.plan(), execution.control(), execution, done);
+                Map<String, String> labels = Map.of(LANGUAGE_LABEL, execution.plan().runtime().language(),
+                        VERSION_LABEL, execution.plan().runtime().version());
+                sandboxes.runFresh(execution.id(), execution.owner(), labels, execution.plan().job(),
+                        execution.control(), execution, outcome -> complete(execution, outcome));
             } else {
-                done.accept(sandboxes.runInSession(execution.id(), execution.plan(),
+                complete(execution, sandboxes.runInSession(execution.id(), execution.plan().job(),
                         new SandboxRunner.SessionTarget(session.containerId(), session.workdir()), execution.control(),
                         execution));
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "execution %s failed", execution.id());
             if (!execution.isDone()) {
-                execution.complete(false, false, "the executor failed: " + e.getMessage());
+                execution.complete(false, "the executor failed: " + e.getMessage());
             }
         } finally {
-            admitted.decrementAndGet();
             remember(execution);
             MDC.remove("executionId");
         }
     }
 
+    private void complete(Execution execution, SandboxRunner.Outcome outcome) {
+        var result = execution.complete(outcome.oomKilled(), outcome.supervisorReported() ? null : outcome.error());
+        LOG.infof("execution %s (%s) completed: %s", execution.id(), execution.plan().runtime().language(),
+                result.verdict());
+    }
+
+    /** Keeps a finished execution answerable until newer ones push it out by count or by the bytes of their output. */
     private void remember(Execution execution) {
+        long bytes = size(execution.completion().getNow(null));
         synchronized (finished) {
-            finished.addLast(execution.id());
-            while (finished.size() > config.recentCapacity()) {
-                executions.remove(finished.removeFirst());
+            finished.addLast(new Finished(execution.id(), bytes));
+            finishedBytes += bytes;
+            while (finished.size() > config.recentCapacity()
+                    || (finishedBytes > config.recentBytes() && finished.size() > 1)) {
+                Finished old = finished.removeFirst();
+                finishedBytes -= old.bytes();
+                executions.remove(old.id());
             }
         }
+    }
+
+    private static long size(ExecutionResult r) {
+        if (r == null) {
+            return 0;
+        }
+        long chars = 0;
+        for (var step : new dev.playground.contract.execution.StepResult[] {r.compile(), r.run()}) {
+            if (step != null) {
+                chars += (step.stdout() == null ? 0 : step.stdout().length())
+                        + (step.stderr() == null ? 0 : step.stderr().length());
+            }
+        }
+        return 2 * chars + 512;
     }
 
     /** The principal's execution, or 404 (also for another principal's id: ids do not leak). */
     public Execution get(String owner, String id) {
         Execution e = executions.get(id);
         if (e == null || !e.owner().equals(owner)) {
-            throw ProblemException.notFound("Execution " + id + " is not known here (it may have finished long ago: "
+            throw ApiProblem.notFound("Execution " + id + " is not known here (it may have finished long ago: "
                     + "session-service keeps the history).");
         }
         return e;
@@ -131,15 +181,15 @@ public class ExecutionService {
     public Execution cancel(String owner, String id) {
         Execution e = get(owner, id);
         if (e.isDone()) {
-            throw new ProblemException(409, "already-completed", "Already completed",
-                    "Execution " + id + " already completed with verdict " + e.snapshot().verdict() + ".");
+            throw ApiProblem.of(ProblemType.ALREADY_COMPLETED, "Execution " + id + " already completed with verdict "
+                    + e.snapshot().verdict() + ".");
         }
         e.control().cancel();
         LOG.infof("execution %s: cancel requested", id);
         if (e.plan().sessionId() == null) {
             timers.schedule(() -> {
                 if (!e.isDone()) {
-                    sandboxes.kill("playground-exec-" + id);
+                    sandboxes.killSandboxOf(id);
                 }
             }, 800, TimeUnit.MILLISECONDS);
         }
@@ -149,7 +199,7 @@ public class ExecutionService {
     /** Interactive stdin from Kafka: kept only for executions this instance runs. */
     public void feedStdin(StdinMessage msg) {
         Execution e = executions.get(msg.executionId());
-        if (e == null || e.isDone() || !e.plan().interactive()) {
+        if (e == null || e.isDone() || !e.plan().job().interactive()) {
             return;
         }
         if (msg.data() != null && !msg.data().isEmpty()) {
@@ -179,12 +229,16 @@ public class ExecutionService {
     @PreDestroy
     void shutdown() {
         executions.values().forEach(e -> e.control().cancel());
-        workers.shutdown();
+        for (Runnable waiting : queue.close()) {
+            waiting.run(); // each completes at once as CANCELLED: its execution was cancelled just above
+        }
         timers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread worker : workers) {
+            try {
+                worker.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.playground.executor.sandbox;
+package dev.playground.executor.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,8 @@ import dev.playground.executor.SessionServiceStub;
 import dev.playground.executor.config.ExecutorConfig;
 import dev.playground.executor.events.ExecutionEventPublisher;
 import dev.playground.executor.events.OrphanedExecutionCloser;
-import dev.playground.executor.service.ExecutionService;
+import dev.playground.contract.sandbox.SandboxConfig;
+import dev.playground.executor.sandbox.SandboxRunner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -44,6 +45,8 @@ class ReaperWhileKafkaIsDownTest {
     ExecutionEventPublisher publisher;
     @Inject
     ObjectMapper json;
+    @Inject
+    SandboxConfig sandbox;
 
     @Test
     void anOrphansSandboxStaysWhileKafkaIsDown() {
@@ -60,7 +63,7 @@ class ReaperWhileKafkaIsDownTest {
                         }
                     }
                 });
-        var reaper = new ExecutionContainerReaper(new SandboxRunner(docker, down), executions,
+        var reaper = new ExecutionContainerReaper(new SandboxRunner(docker, down, sandbox), executions,
                 new OrphanedExecutionCloser(publisher, json, down, Map.of("bootstrap.servers", "localhost:1")));
         String orphan = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
                 .withLabels(ContainerLabels.of(instance, ContainerLabels.KIND_EXECUTION, UUID.randomUUID().toString(), "x"))
