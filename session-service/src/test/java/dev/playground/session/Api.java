@@ -3,6 +3,7 @@ package dev.playground.session;
 import static io.restassured.RestAssured.given;
 
 import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.function.BooleanSupplier;
 final class Api {
 
     static RequestSpecification as(String owner) {
-        return given().header(Principal.HEADER, owner).contentType(ContentType.JSON);
+        return given().header(Principal.HEADER, owner).header(Principal.SIGNATURE_HEADER, TestSecrets.sign(owner))
+                .contentType(ContentType.JSON);
     }
 
     /** Creates a session and returns its id, asserting it came up RUNNING. */
@@ -30,6 +32,11 @@ final class Api {
     static Map<String, Object> exec(String owner, String id, String command) {
         return as(owner).body(Map.of("command", command, "timeoutMs", 20000))
                 .post("/api/v1/sessions/" + id + "/exec").then().statusCode(200).extract().as(Map.class);
+    }
+
+    /** Writes files into the workspace ([{path, content}]). */
+    static void sync(String owner, String id, java.util.List<Map<String, String>> files) {
+        as(owner).body(files).post("/api/v1/sessions/" + id + "/files:sync").then().statusCode(200);
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {

@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.not;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.Topics;
 import dev.playground.contract.testing.KafkaTestBroker;
@@ -115,6 +117,11 @@ class SessionLifecycleTest {
         given().get("/api/v1/sessions/" + id).then().statusCode(401)
                 .contentType("application/problem+json")
                 .body("detail", containsString("X-Playground-Principal"));
+        // A request made by hand inside the network, with the owner's name but no signature (or another's), is refused.
+        given().header(Principal.HEADER, owner).get("/api/v1/sessions/" + id).then().statusCode(401)
+                .body("detail", containsString("not signed"));
+        given().header(Principal.HEADER, owner).header(Principal.SIGNATURE_HEADER, TestSecrets.sign("mallory"))
+                .get("/internal/sessions/" + id).then().statusCode(401);
         as(owner).get("/internal/sessions/" + id).then().statusCode(200)
                 .body("owner", equalTo(owner))
                 .body("state", equalTo("RUNNING"))

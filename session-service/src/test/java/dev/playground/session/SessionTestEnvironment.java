@@ -2,6 +2,7 @@ package dev.playground.session;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.testing.TestSecrets;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,13 +22,14 @@ import org.testcontainers.images.builder.Transferable;
 
 /**
  * What the session tests run against besides PostgreSQL (Dev Services) and Kafka (KafkaTestBroker): a random
- * instance name and preview network, so nothing here touches anyone else's containers; a local pip index
- * (PyPI is not reachable here) serving a wheel built right here; and a stand-in for the executor's in-flight
- * API. On stop, every container, volume and network of the instance is removed.
+ * instance name, so nothing here touches anyone else's containers; the project's real egress proxy on an internal
+ * download network of the instance's own, allowing the npm registry and a local pip index (PyPI is not reachable
+ * here) serving a wheel built right here; and a stand-in for the executor's in-flight API. On stop, every container,
+ * volume and network of the instance is removed.
  */
 public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
-    public static final String PREVIEW_SECRET = "test-preview-secret";
+    public static final String PREVIEW_SECRET = TestSecrets.PREVIEW;
     /** The module the local index serves, and the greeting it carries. */
     public static final String WHEEL_MODULE = "hello_pg";
     public static final String WHEEL_GREETING = "hello from a local wheel";
@@ -35,6 +37,8 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
     static String instance;
     private GenericContainer<?> index;
     private GenericContainer<?> executor;
+    private GenericContainer<?> egress;
+    private String downloads;
 
     @Override
     @SuppressWarnings("resource")
@@ -49,29 +53,53 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
                 .waitingFor(Wait.forHttp("/simple/hello-pg/"));
         executor = new GenericContainer<>("playground/runtime-node:latest")
                 .withCommand("node", "-e", """
+                        const crypto = require('crypto');
+                        // Answers only what the session service signed as the gateway would (InternalAuth's format).
+                        function signed(q) {
+                          const owner = q.headers['x-playground-principal'] || '';
+                          const [v, epoch, mac] = (q.headers['x-playground-principal-signature'] || '').split('.');
+                          const want = crypto.createHmac('sha256', process.env.SECRET).update(owner + '\\n' + epoch)
+                            .digest('base64url');
+                          return v === 'v1' && mac === want ? owner : null;
+                        }
                         require('http').createServer((q, s) => {
-                          const owner = q.headers['x-playground-principal'];
+                          const owner = signed(q);
                           const m = q.url.match(/^\\/api\\/v1\\/executions\\/(inflight-[\\w-]+)$/);
                           if (m && owner) {
                             s.writeHead(200, {'content-type': 'application/json'});
-                            s.end(JSON.stringify({id: m[1], status: 'RUNNING', owner}));
+                            s.end(JSON.stringify({id: m[1], status: 'RUNNING', language: 'python', owner}));
                           } else {
                             s.writeHead(404, {'content-type': 'application/problem+json'});
                             s.end('{"status":404}');
                           }
                         }).listen(8080);
                         """)
+                .withEnv("SECRET", TestSecrets.INTERNAL)
                 .withLabel(ContainerLabels.INSTANCE, instance)
                 .withExposedPorts(8080)
                 .waitingFor(Wait.forListeningPort());
         index.start();
         executor.start();
         String indexIp = index.getContainerInfo().getNetworkSettings().getNetworks().get("bridge").getIpAddress();
+        DockerClient docker = DockerClientFactory.instance().client();
+        // The download network is internal: its only member with a way out is the egress proxy.
+        downloads = "playground-egress-" + instance;
+        docker.createNetworkCmd().withName(downloads).withDriver("bridge").withInternal(true)
+                .withLabels(Map.of(ContainerLabels.INSTANCE, instance)).exec();
+        egress = new GenericContainer<>("playground/egress-proxy:latest")
+                .withEnv("EGRESS_ALLOW", "registry.npmjs.org," + indexIp)
+                .withLabel(ContainerLabels.INSTANCE, instance)
+                .waitingFor(Wait.forLogMessage(".*Accepting HTTP Socket connections.*", 1));
+        egress.start();
+        docker.connectToNetworkCmd().withNetworkId(downloads).withContainerId(egress.getContainerId())
+                .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork()
+                        .withAliases("egress-proxy")).exec();
         Map<String, String> config = new HashMap<>();
         config.put("playground.instance", instance);
-        config.put("playground.preview.network", "playground-previews-" + instance);
         config.put("playground.preview.secret", PREVIEW_SECRET);
-        config.put("playground.public-url", "http://gateway.test");
+        config.put("playground.preview.base-url", "http://preview.test:8080");
+        config.put("playground.packages.network", downloads);
+        config.put("playground.packages.proxy", "http://egress-proxy:3128");
         config.put("playground.packages.pip-index-url", "http://" + indexIp + ":8000/simple/");
         config.put("playground.packages.pip-trusted-host", indexIp);
         config.put("playground.packages.ca-file", "/etc/ssl/certs/ca-certificates.crt");
@@ -88,6 +116,9 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
         if (executor != null) {
             executor.stop();
         }
+        if (egress != null) {
+            egress.stop();
+        }
         DockerClient docker = DockerClientFactory.instance().client();
         var filter = Map.of(ContainerLabels.INSTANCE, instance);
         docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()
@@ -97,7 +128,7 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
         if (volumes != null) {
             volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
         }
-        docker.listNetworksCmd().withNameFilter("playground-previews-" + instance).exec()
+        docker.listNetworksCmd().withNameFilter(downloads).exec()
                 .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
     }
 

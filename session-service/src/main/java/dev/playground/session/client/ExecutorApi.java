@@ -1,7 +1,7 @@
 package dev.playground.session.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.playground.contract.Principal;
+import dev.playground.contract.execution.ExecutionResult;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -9,12 +9,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** executor-service's view of in-flight executions (docs/ARCHITECTURE.md, internal API). */
+/** executor-service's view of in-flight executions (docs/ARCHITECTURE.md, internal API). Used through ExecutorClient. */
 @RegisterRestClient(configKey = "executor")
 @Path("/api/v1/executions")
 interface ExecutorApi {
 
     @GET
     @Path("/{id}")
-    Uni<JsonNode> get(@PathParam("id") String id, @HeaderParam(Principal.HEADER) String principal);
+    Uni<ExecutionResult> get(@PathParam("id") String id, @HeaderParam(Principal.HEADER) String principal,
+                             @HeaderParam(Principal.SIGNATURE_HEADER) String signature);
 }

@@ -15,11 +15,6 @@ public interface PlaygroundConfig {
     @WithDefault("compose")
     String instance();
 
-    /** The gateway's public base URL, used to build each port's previewUrl. */
-    @WithName("public-url")
-    @WithDefault("http://localhost:8080")
-    String publicUrl();
-
     Preview preview();
 
     Session session();
@@ -30,13 +25,18 @@ public interface PlaygroundConfig {
 
     Packages packages();
 
-    /** Preview routing. */
-    interface Preview {
-        /** Internal Docker network joined by sessions that ask for ports (created internal when missing). */
-        @WithDefault("playground-previews")
-        String network();
+    Shares shares();
 
-        /** HMAC key shared with the gateway; when unset a random key is used and previews cannot be verified. */
+    /** Preview URLs. */
+    interface Preview {
+        /**
+         * Where previews are served: each port gets the origin {@code {sessionId}-{port}.{host of this URL}}, with this
+         * URL's scheme and port (PLAYGROUND_PREVIEW_BASE_URL, shared with the gateway).
+         */
+        @WithDefault("http://preview.localhost:8080")
+        String baseUrl();
+
+        /** HMAC key of preview tokens, shared with the gateway: at least 32 bytes, or the service does not start. */
         Optional<String> secret();
 
         /** How long a previewUrl's token stays valid after the record was read. */
@@ -52,10 +52,6 @@ public interface PlaygroundConfig {
         /** Mount point of the workspace volume inside the container (the images' HOME and WORKDIR). */
         @WithDefault("/workspace")
         String workdir();
-
-        /** User (uid:gid) the session container and every exec run as: the images' `sandbox` user. */
-        @WithDefault("1000:1000")
-        String user();
 
         /** Memory limit (MB) when the request names none; swap is set equal to it. */
         @WithDefault("512")
@@ -148,6 +144,17 @@ public interface PlaygroundConfig {
         int maxTreeEntries();
     }
 
+    /** How the blocking work principals ask for (commands, installs, archives, file transfers) is shared out. */
+    interface Shares {
+        /** Operations one principal may have running at once; past it 429 with Retry-After. */
+        @WithDefault("8")
+        int perPrincipal();
+
+        /** Operations running at once on this instance, all principals together; past it 503 with Retry-After. */
+        @WithDefault("32")
+        int total();
+    }
+
     /** One-off commands in a session. */
     interface Exec {
         /** Timeout when the request names none. */
@@ -163,36 +170,60 @@ public interface PlaygroundConfig {
         int maxOutputBytes();
     }
 
-    /** Package installs (npm, pip) in a short-lived helper container with network. */
+    /**
+     * Package installs (npm, pip): downloaded in a clean container (no workspace, no user config, no scripts) whose
+     * only way out is the egress proxy, then installed inside the networkless session.
+     */
     interface Packages {
-        /** Network of the install helper: needs a route to the registries, never the backend network. */
-        @WithDefault("bridge")
+        /**
+         * Docker network of the download container: internal (no route out), shared only with the egress proxy.
+         * Never the backend network.
+         */
+        @WithDefault("playground-egress")
         String network();
 
-        /** Time limit of one install. */
+        /** The allow-list egress proxy on that network, as the download container reaches it. */
+        @WithDefault("http://egress-proxy:3128")
+        String proxy();
+
+        /** Time limit of one install, download and install together. */
         @WithDefault("5m")
         Duration timeout();
 
-        /** Memory limit of the install helper (MB). */
+        /** How long the registry may take to answer its first request through the proxy. */
+        @WithDefault("15s")
+        Duration registryTimeout();
+
+        /** Memory limit of the download container (MB). */
         @WithDefault("1024")
         int memoryMb();
+
+        /** Largest download (all packages and their dependencies) one install may bring into a session (MB). */
+        @WithDefault("512")
+        int maxDownloadMb();
+
+        /** Installs running at once on this instance; past it 503 with Retry-After. */
+        @WithDefault("4")
+        int maxConcurrent();
 
         /** Most packages in one request. */
         @WithDefault("50")
         int maxPackages();
 
-        /** npm registry URL (a mirror); npm's default when unset. */
-        Optional<String> npmRegistry();
+        /** npm registry URL (a mirror; the egress proxy must allow its host). */
+        @WithDefault("https://registry.npmjs.org/")
+        String npmRegistry();
 
-        /** pip index URL (PyPI or a mirror); pip's default when unset. */
-        Optional<String> pipIndexUrl();
+        /** pip index URL (PyPI or a mirror; the egress proxy must allow its host and its files' host). */
+        @WithDefault("https://pypi.org/simple/")
+        String pipIndexUrl();
 
         /** Host of a plain-HTTP pip mirror that pip may use (pip ignores non-HTTPS indexes otherwise). */
         Optional<String> pipTrustedHost();
 
         /**
          * Path ON THE DOCKER HOST of a PEM bundle of extra trusted CA certificates (corporate or intercepting
-         * proxies), mounted read-only into install helpers and named to npm, node and pip.
+         * proxies), mounted read-only into download containers and named to npm, node and pip.
          */
         Optional<String> caFile();
     }

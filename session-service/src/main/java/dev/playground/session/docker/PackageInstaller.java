@@ -5,44 +5,124 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
+import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.session.config.PlaygroundConfig;
 import dev.playground.session.domain.SessionRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * npm and pip installs. The session itself has no network, so each install runs in a short-lived helper container
- * from the session's own image, hardened like the session, that alone has network and writes into the workspace
- * volume. pip installs with {@code --user} (HOME is the workspace, so the session's python finds the packages);
- * npm installs into the workspace's node_modules. Blocking.
+ * npm and pip installs in two steps, so that nothing a user wrote ever runs while a route out exists:
+ * <ol>
+ * <li><b>Download</b> in a clean container from the session's image: no workspace mounted, no user config, lifecycle
+ * scripts off, wheels only (building an sdist runs its code). Its one network is internal and shared only with the
+ * allow-list egress proxy, its one way out. It writes what it fetched to stdout as a tar and is removed.</li>
+ * <li><b>Install</b> inside the session's own container, which has no network: the tar goes in over the exec's
+ * stdin, then {@code pip install --no-index} / {@code npm install --offline} install from it. Whatever the packages
+ * or the workspace run there (npm lifecycle scripts, .pth files) runs without a way out.</li>
+ * </ol>
+ * Blocking: call from a worker thread.
  */
 @ApplicationScoped
 public class PackageInstaller {
     private static final Logger LOG = Logger.getLogger(PackageInstaller.class);
     private static final long MB = 1024L * 1024L;
     private static final String CA_PATH = "/etc/playground/extra-ca.pem";
+    /** Role label of download containers, so the reconciler can remove one its installer lost. */
+    public static final String ROLE_LABEL = "playground.role";
+    public static final String ROLE_DOWNLOAD = "package-download";
+    /** Epoch second past which a download container has outlived its install: the reconciler removes it. */
+    public static final String DEADLINE_LABEL = "playground.deadline";
     /** Package specs: names with versions/ranges/extras; never an option (no leading '-'), never a URL or path. */
     private static final Pattern SPEC = Pattern.compile("[A-Za-z0-9@][A-Za-z0-9@/._+\\-\\[\\],~^<>=!*]{0,213}");
+    /** Exit codes of the download script. */
+    private static final int REGISTRY_UNREACHABLE = 75, DOWNLOAD_FAILED = 76;
+
+    private static final String PIP_DOWNLOAD = """
+            mkdir -p /tmp/dl /tmp/home
+            python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]))' \\
+              "$PG_INDEX" "$PG_REGISTRY_TIMEOUT" >/dev/null 2>/tmp/probe || { cat /tmp/probe >&2; exit 75; }
+            python3 -m pip download --isolated --no-input --progress-bar off --disable-pip-version-check \\
+              --only-binary=:all: --retries 1 --timeout "$PG_REGISTRY_TIMEOUT" --proxy "$PG_PROXY" \\
+              --index-url "$PG_INDEX" $PG_PIP_OPTIONS --dest /tmp/dl -- "$@" >&2 || exit 76
+            exec tar -C /tmp/dl -cf - .
+            """;
+
+    private static final String NPM_DOWNLOAD = """
+            mkdir -p /tmp/dl/project /tmp/home && cd /tmp/dl/project
+            npm ping >/dev/null 2>/tmp/probe || { cat /tmp/probe >&2; exit 75; }
+            npm install -- "$@" >&2 || exit 76
+            exec tar -C /tmp/dl -cf - cache
+            """;
+
+    private static final String PIP_INSTALL = """
+            d=$(mktemp -d /tmp/pg-install.XXXXXX) || exit 1
+            trap 'rm -rf "$d"' EXIT
+            head -c "$1" | tar -xf - -C "$d" || exit 1
+            shift
+            cd /tmp
+            python3 -m pip install --user --no-index --find-links "$d" --no-input --progress-bar off \\
+              --disable-pip-version-check -- "$@" 2>&1
+            """;
+
+    private static final String NPM_INSTALL = """
+            d=$(mktemp -d /tmp/pg-install.XXXXXX) || exit 1
+            trap 'rm -rf "$d"' EXIT
+            head -c "$1" | tar -xf - -C "$d" || exit 1
+            shift
+            npm install --offline --cache "$d/cache" --registry "$PG_REGISTRY" --no-audit --no-fund \\
+              --no-update-notifier --prefix "$HOME" -- "$@" 2>&1
+            """;
 
     /** What an install gave back. */
     public record Result(String manager, List<String> packages, int exitCode, boolean timedOut, String output,
                          long durationMs) {
     }
 
+    /** What the download step fetched: a tar in a temporary file, deleted on close. */
+    public record Download(Path archive, long size, String log) implements Closeable {
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(archive);
+            } catch (IOException e) {
+                LOG.warnf("could not delete %s: %s", archive, e.getMessage());
+            }
+        }
+    }
+
     private final DockerClient docker;
     private final PlaygroundConfig config;
+    private final SandboxConfig sandbox;
+    private final SandboxExec exec;
 
-    PackageInstaller(DockerClient docker, PlaygroundConfig config) {
+    PackageInstaller(DockerClient docker, PlaygroundConfig config, SandboxConfig sandbox, SandboxExec exec) {
         this.docker = docker;
         this.config = config;
+        this.sandbox = sandbox;
+        this.exec = exec;
     }
 
     /** Refuses anything that is not a plain package spec, before any container exists. */
@@ -65,85 +145,219 @@ public class PackageInstaller {
         return null;
     }
 
+    /** Downloads and installs; a registry that cannot be reached or a package that cannot be fetched is a problem. */
     public Result install(SessionRecord s, String manager, List<String> packages) {
+        long started = System.currentTimeMillis();
+        long deadline = started + config.packages().timeout().toMillis();
+        try (Download download = download(s, manager, packages, deadline)) {
+            long left = Math.max(1000, deadline - System.currentTimeMillis());
+            Result result = installInSession(s, manager, packages, download, left, started);
+            LOG.infof("session %s: %s install of %s ended with %d", s.id, manager, packages, result.exitCode());
+            return result;
+        }
+    }
+
+    /** Step 1: a clean container fetches the packages through the egress proxy and hands them over as a tar. */
+    Download download(SessionRecord s, String manager, List<String> packages, long deadline) {
         var p = config.packages();
-        String ws = config.session().workdir();
-        List<String> env = new ArrayList<>(List.of("HOME=" + ws, "npm_config_cache=/tmp/.npm",
-                "npm_config_update_notifier=false", "npm_config_fund=false", "npm_config_audit=false",
-                "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_CACHE_DIR=1", "PIP_BREAK_SYSTEM_PACKAGES=1"));
-        p.npmRegistry().ifPresent(r -> env.add("npm_config_registry=" + r));
-        p.pipIndexUrl().ifPresent(u -> env.add("PIP_INDEX_URL=" + u));
-        p.pipTrustedHost().ifPresent(h -> env.add("PIP_TRUSTED_HOST=" + h));
-        SandboxSpec spec = SandboxSpec.of(p.memoryMb() * MB, Math.max(s.cpus, 1.0), 512, s.diskMb * MB)
+        long maxBytes = p.maxDownloadMb() * MB;
+        List<String> env = new ArrayList<>(List.of("HOME=/tmp/home", "PG_PROXY=" + p.proxy(),
+                "PG_REGISTRY_TIMEOUT=" + p.registryTimeout().toSeconds(), "PG_INDEX=" + p.pipIndexUrl(),
+                "http_proxy=" + p.proxy(), "https_proxy=" + p.proxy(), "HTTP_PROXY=" + p.proxy(),
+                "HTTPS_PROXY=" + p.proxy(), "no_proxy=", "PIP_CONFIG_FILE=/dev/null",
+                // npm: the registry through the proxy, a fresh cache, no scripts, no user or project config.
+                "npm_config_registry=" + p.npmRegistry(), "npm_config_proxy=" + p.proxy(),
+                "npm_config_https_proxy=" + p.proxy(), "npm_config_cache=/tmp/dl/cache",
+                "npm_config_userconfig=/tmp/home/.npmrc", "npm_config_ignore_scripts=true", "npm_config_audit=false",
+                "npm_config_fund=false", "npm_config_update_notifier=false", "npm_config_fetch_retries=1",
+                "npm_config_fetch_timeout=" + p.registryTimeout().toMillis(), "npm_config_package_lock=false"));
+        List<String> pipOptions = new ArrayList<>();
+        p.pipTrustedHost().ifPresent(h -> pipOptions.addAll(List.of("--trusted-host", h)));
+        SandboxSpec spec = SandboxSpec.of(sandbox.sandboxUser(), p.memoryMb() * MB, 1.0, 512, maxBytes)
                 .withOpenFiles(4096)
-                .withTmpfs("/tmp", 512 * MB, true)
-                .withBind(new Bind(s.volumeName, new Volume(ws)))
+                .withTmpfs("/tmp", maxBytes + 64 * MB, false)
                 .withNetwork(p.network());
         if (p.caFile().isPresent()) {
             spec = spec.withBind(new Bind(p.caFile().get(), new Volume(CA_PATH), AccessMode.ro));
-            env.addAll(List.of("NODE_EXTRA_CA_CERTS=" + CA_PATH, "npm_config_cafile=" + CA_PATH,
-                    "PIP_CERT=" + CA_PATH, "SSL_CERT_FILE=" + CA_PATH));
+            env.addAll(List.of("SSL_CERT_FILE=" + CA_PATH, "NODE_EXTRA_CA_CERTS=" + CA_PATH, "npm_config_cafile=" + CA_PATH));
+            pipOptions.addAll(List.of("--cert", CA_PATH));
         }
-        List<String> cmd = new ArrayList<>();
-        if (manager.equals("pip")) {
-            cmd.addAll(List.of("python3", "-m", "pip", "install", "--user", "--no-input", "--progress-bar", "off"));
-        } else {
-            cmd.addAll(List.of("npm", "install", "--no-progress", "--prefix", ws));
-        }
-        cmd.add("--");
+        env.add("PG_PIP_OPTIONS=" + String.join(" ", pipOptions));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", manager.equals("pip") ? PIP_DOWNLOAD : NPM_DOWNLOAD,
+                "download"));
         cmd.addAll(packages);
-        var labels = new java.util.HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION,
+        Map<String, String> labels = new HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION,
                 s.id, s.owner));
-        labels.put("playground.role", "package-install");
-        long started = System.currentTimeMillis();
-        String id = docker.createContainerCmd(s.image)
+        labels.put(ROLE_LABEL, ROLE_DOWNLOAD);
+        labels.put(DEADLINE_LABEL, Long.toString(deadline / 1000 + 1));
+        String id = spec.applyTo(docker.createContainerCmd(s.image))
                 .withLabels(labels)
-                .withHostConfig(spec.toHostConfig().withInit(true))
-                .withUser(config.session().user())
-                .withWorkingDir(ws)
+                .withWorkingDir("/tmp")
                 .withEnv(env)
                 .withEntrypoint(List.of())
                 .withCmd(cmd)
+                .withAttachStdout(true).withAttachStderr(true)
                 .exec().getId();
+        Path archive;
         try {
+            archive = Files.createTempFile("packages-", ".tar");
+        } catch (IOException e) {
+            docker.removeContainerCmd(id).withForce(true).exec();
+            throw new UncheckedIOException(e);
+        }
+        try (OutputStream out = Files.newOutputStream(archive)) {
+            var capture = new Capture(out, maxBytes);
+            docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(capture);
+            capture.awaitAttached();
             docker.startContainerCmd(id).exec();
-            Integer code;
-            boolean timedOut = false;
-            try {
-                code = docker.waitContainerCmd(id).start()
-                        .awaitStatusCode(p.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (com.github.dockerjava.api.exception.DockerClientException e) {
-                // awaitStatusCode throws when the time limit passes first
-                timedOut = true;
-                code = 137;
-                docker.killContainerCmd(id).exec();
+            boolean finished = capture.awaitCompletion(Math.max(1, deadline - System.currentTimeMillis()),
+                    TimeUnit.MILLISECONDS);
+            if (!finished) {
+                throw ApiProblem.of(ProblemType.UPSTREAM_TIMEOUT, "Downloading " + packages + " took longer than "
+                        + config.packages().timeout().toSeconds() + " s; nothing was installed.");
             }
-            String output = logs(id);
-            if (timedOut) {
-                output += "\n[install stopped after " + p.timeout().toSeconds() + " s]";
+            if (capture.overflowed) {
+                throw ApiProblem.tooLarge("The packages " + packages + " and their dependencies are larger than "
+                        + p.maxDownloadMb() + " MB; nothing was installed.");
             }
-            LOG.infof("session %s: %s install of %s ended with %d", s.id, manager, packages, code);
-            return new Result(manager, packages, code, timedOut, output, System.currentTimeMillis() - started);
+            int code = docker.waitContainerCmd(id).start().awaitStatusCode(30, TimeUnit.SECONDS);
+            String log = capture.log();
+            if (code == REGISTRY_UNREACHABLE) {
+                String registry = manager.equals("pip") ? p.pipIndexUrl() : p.npmRegistry();
+                throw ApiProblem.of(ProblemType.REGISTRY_UNREACHABLE, "The " + manager + " registry " + host(registry)
+                        + " did not answer through the egress proxy within " + p.registryTimeout().toSeconds()
+                        + " s; nothing was installed. " + lastLines(log, 3));
+            }
+            if (code != 0) {
+                throw ApiProblem.invalid(manager + " could not download " + packages + "; nothing was installed."
+                        + (manager.equals("pip") ? " Only wheels are downloaded (building a source distribution "
+                        + "would run its code with a network). " : " ") + lastLines(log, 8));
+            }
+            return new Download(archive, Files.size(archive), log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiProblem.unavailable("The install was interrupted; try again.");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            deleteQuietly(archive);
+            throw e;
         } finally {
             docker.removeContainerCmd(id).withForce(true).exec();
         }
     }
 
-    private String logs(String id) {
-        var sb = new StringBuilder();
-        try {
-            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            if (sb.length() < 1 << 20) {
-                                sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                            }
-                        }
-                    }).awaitCompletion(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Step 2: the session installs from the tar, without a network. */
+    private Result installInSession(SessionRecord s, String manager, List<String> packages, Download download,
+                                    long timeoutMs, long started) {
+        String ws = config.session().workdir();
+        List<String> argv = new ArrayList<>(List.of("timeout", "-k", "2", (timeoutMs / 1000) + "s", "env",
+                "HOME=" + ws, "PIP_BREAK_SYSTEM_PACKAGES=1", "PG_REGISTRY=" + config.packages().npmRegistry(), "sh",
+                "-c", manager.equals("pip") ? PIP_INSTALL : NPM_INSTALL, "install", Long.toString(download.size())));
+        argv.addAll(packages);
+        SandboxExec.Outcome outcome;
+        try (InputStream tar = Files.newInputStream(download.archive())) {
+            outcome = exec.runWithStdin(s.containerId, argv, tar, 1 << 20, Duration.ofMillis(timeoutMs + 10_000));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return sb.toString();
+        boolean timedOut = !outcome.finished() || outcome.exitCode() == 124 || outcome.exitCode() == 137;
+        String output = download.log() + new String(outcome.stdout(), StandardCharsets.UTF_8)
+                + (timedOut ? "\n[install stopped after " + config.packages().timeout().toSeconds() + " s]" : "");
+        return new Result(manager, packages, outcome.exitCode(), timedOut, output,
+                System.currentTimeMillis() - started);
+    }
+
+    private static String host(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    private static String lastLines(String log, int n) {
+        List<String> lines = log.strip().lines().filter(l -> !l.isBlank()).toList();
+        return String.join(" / ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file; the JVM's temp dir is cleaned with the container
+        }
+    }
+
+    /** The download container's stdout (the tar) to a file up to a cap, its stderr (the tools' log) kept up to 256 KB. */
+    private static final class Capture extends ResultCallback.Adapter<Frame> {
+        private final OutputStream out;
+        private final long max;
+        private final StringBuilder log = new StringBuilder();
+        private final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+        private long written;
+        volatile boolean overflowed;
+
+        Capture(OutputStream out, long max) {
+            this.out = out;
+            this.max = max;
+        }
+
+        @Override
+        public void onStart(Closeable stream) {
+            super.onStart(stream);
+            started.complete(null);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            started.completeExceptionally(throwable);
+            super.onError(throwable);
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            byte[] payload = frame.getPayload();
+            if (frame.getStreamType() == StreamType.STDERR) {
+                synchronized (log) {
+                    if (log.length() < 256 * 1024) {
+                        log.append(new String(payload, StandardCharsets.UTF_8));
+                    }
+                }
+                return;
+            }
+            if (overflowed) {
+                return;
+            }
+            written += payload.length;
+            if (written > max) {
+                overflowed = true;
+                try {
+                    close();
+                } catch (IOException ignored) {
+                    // the container is removed by the caller
+                }
+                return;
+            }
+            try {
+                out.write(payload);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void awaitAttached() {
+            try {
+                started.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not attach to the download container: " + e.getMessage(), e);
+            }
+        }
+
+        String log() {
+            synchronized (log) {
+                return log.toString();
+            }
+        }
     }
 }

@@ -1,13 +1,16 @@
 package dev.playground.session.docker;
 
+import dev.playground.contract.problem.ApiProblem;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
+import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.session.config.PlaygroundConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -33,14 +36,22 @@ public class SandboxExec {
 
     private final DockerClient docker;
     private final PlaygroundConfig config;
+    private final SandboxConfig sandbox;
 
-    SandboxExec(DockerClient docker, PlaygroundConfig config) {
+    SandboxExec(DockerClient docker, PlaygroundConfig config, SandboxConfig sandbox) {
         this.docker = docker;
         this.config = config;
+        this.sandbox = sandbox;
     }
 
     /** Runs {@code argv}, keeping at most {@code maxOutput} bytes of each stream. */
     public Outcome run(String containerId, List<String> argv, byte[] stdin, int maxOutput, Duration wait) {
+        return runWithStdin(containerId, argv, stdin == null ? null : new ByteArrayInputStream(stdin), maxOutput, wait);
+    }
+
+    /** Runs {@code argv} with {@code stdin} streamed in, keeping at most {@code maxOutput} bytes of each stream. */
+    public Outcome runWithStdin(String containerId, List<String> argv, InputStream stdin, int maxOutput,
+                                Duration wait) {
         var out = new Capped(maxOutput);
         var err = new Capped(maxOutput);
         return finish(out, err, stream(containerId, argv, stdin, out, err, wait));
@@ -59,11 +70,10 @@ public class SandboxExec {
         return new Outcome(ended.exitCode(), out.bytes(), err.bytes(), out.truncated, err.truncated, ended.finished());
     }
 
-    private Ended stream(String containerId, List<String> argv, byte[] stdin, OutputStream out, OutputStream err,
+    private Ended stream(String containerId, List<String> argv, InputStream stdin, OutputStream out, OutputStream err,
                            Duration wait) {
-        var create = docker.execCreateCmd(containerId)
+        var create = sandbox.sandboxUser().exec(docker, containerId)
                 .withCmd(argv.toArray(String[]::new))
-                .withUser(config.session().user())
                 .withWorkingDir(config.session().workdir())
                 .withEnv(List.of("HOME=" + config.session().workdir()))
                 .withAttachStdout(true)
@@ -75,12 +85,12 @@ public class SandboxExec {
         } catch (com.github.dockerjava.api.exception.ConflictException
                  | com.github.dockerjava.api.exception.NotFoundException e) {
             // stopped or removed behind our back (daemon restart, docker rm): the reconciler will mark the record
-            throw dev.playground.session.rest.Problem.conflict("The session's container is not running any more;"
+            throw dev.playground.contract.problem.ApiProblem.conflict("The session's container is not running any more;"
                     + " start the session again.");
         }
         var start = docker.execStartCmd(execId);
         if (stdin != null) {
-            start.withStdIn(new ByteArrayInputStream(stdin));
+            start.withStdIn(stdin);
         }
         var failure = new IOException[1];
         var callback = start.exec(new ResultCallback.Adapter<Frame>() {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.session.config.PlaygroundConfig;
 import dev.playground.session.domain.SessionRecord;
@@ -27,10 +28,12 @@ public class SessionContainers {
 
     private final DockerClient docker;
     private final PlaygroundConfig config;
+    private final SandboxConfig sandbox;
 
-    SessionContainers(DockerClient docker, PlaygroundConfig config) {
+    SessionContainers(DockerClient docker, PlaygroundConfig config, SandboxConfig sandbox) {
         this.docker = docker;
         this.config = config;
+        this.sandbox = sandbox;
     }
 
     public static String volumeName(String sessionId) {
@@ -41,27 +44,25 @@ public class SessionContainers {
         return ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION, s.id, s.owner);
     }
 
-    /** Creates the workspace volume (if missing) and a hardened container on it; returns the container id. */
-    public String create(SessionRecord s, boolean withPorts) {
+    /**
+     * Creates the workspace volume (if missing) and a hardened container on it; returns the container id. The
+     * container has no network at all, ports or not: a preview reaches its port on the container's own loopback.
+     */
+    public String create(SessionRecord s) {
         try {
             docker.createVolumeCmd().withName(s.volumeName).withLabels(labels(s)).exec();
         } catch (ConflictException e) {
             // already there: the session is being re-created on its kept workspace
         }
-        if (withPorts) {
-            ensurePreviewNetwork();
-        }
         String workdir = config.session().workdir();
-        SandboxSpec spec = SandboxSpec.of(s.memoryMb * MB, s.cpus, s.pids, s.diskMb * MB)
+        SandboxSpec spec = SandboxSpec.of(sandbox.sandboxUser(), s.memoryMb * MB, s.cpus, s.pids, s.diskMb * MB)
                 .withTmpfs("/tmp", config.session().tmpMb() * MB, true)
                 .withBind(new Bind(s.volumeName, new Volume(workdir)))
-                .withNetwork(withPorts ? config.preview().network() : "none");
-        var hostConfig = spec.toHostConfig().withInit(true);
-        String id = docker.createContainerCmd(s.image)
+                .withRuntime(sandbox.runtime().orElse(null));
+        var create = spec.applyTo(docker.createContainerCmd(s.image));
+        String id = create.withHostConfig(create.getHostConfig().withInit(true))
                 .withName("playground-session-" + s.id)
                 .withLabels(labels(s))
-                .withHostConfig(hostConfig)
-                .withUser(config.session().user())
                 .withWorkingDir(workdir)
                 .withEnv("HOME=" + workdir)
                 .withHostName("sandbox")
@@ -140,17 +141,6 @@ public class SessionContainers {
         }
     }
 
-    /** The container's address on the preview network. */
-    public String previewAddress(String containerId) {
-        var networks = docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks();
-        var net = networks == null ? null : networks.get(config.preview().network());
-        if (net == null || net.getIpAddress() == null || net.getIpAddress().isEmpty()) {
-            throw new IllegalStateException("container " + containerId + " has no address on "
-                    + config.preview().network());
-        }
-        return net.getIpAddress();
-    }
-
     public boolean volumeExists(String name) {
         try {
             docker.inspectVolumeCmd(name).exec();
@@ -181,27 +171,5 @@ public class SessionContainers {
             m.put(f.substring(0, eq), f.substring(eq + 1));
         }
         return m;
-    }
-
-    /**
-     * The preview network is internal (no route out): sessions with ports are reachable from the gateway but
-     * reach nothing themselves. Created on first use when the deployment did not create it.
-     */
-    public void ensurePreviewNetwork() {
-        String name = config.preview().network();
-        boolean exists = docker.listNetworksCmd().withNameFilter(name).exec().stream()
-                .anyMatch(n -> name.equals(n.getName()));
-        if (exists) {
-            return;
-        }
-        try {
-            docker.createNetworkCmd().withName(name).withDriver("bridge").withInternal(true)
-                    .withLabels(Map.of(ContainerLabels.MANAGED, "true", ContainerLabels.INSTANCE, config.instance()))
-                    .withCheckDuplicate(true)
-                    .exec();
-            LOG.infof("created internal preview network %s", name);
-        } catch (ConflictException e) {
-            // created concurrently
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.playground.session.docker;
 
 import dev.playground.session.config.PlaygroundConfig;
-import dev.playground.session.rest.Problem;
+import dev.playground.contract.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -119,28 +119,28 @@ public class WorkspaceFiles {
     public static String relative(String path, boolean emptyAllowed) {
         String p = path == null ? "" : path;
         if (p.indexOf('\0') >= 0) {
-            throw Problem.invalid("The path holds a NUL byte.");
+            throw ApiProblem.invalid("The path holds a NUL byte.");
         }
         if (p.startsWith("/")) {
-            throw Problem.invalid("'" + p + "' is absolute; paths are relative to the workspace.");
+            throw ApiProblem.invalid("'" + p + "' is absolute; paths are relative to the workspace.");
         }
         if (p.length() > 4096) {
-            throw Problem.invalid("The path is longer than 4096 characters.");
+            throw ApiProblem.invalid("The path is longer than 4096 characters.");
         }
         List<String> parts = new ArrayList<>();
         for (String segment : p.split("/")) {
             if (segment.equals("..")) {
-                throw Problem.invalid("'" + p + "' climbs out with '..'; paths stay inside the workspace.");
+                throw ApiProblem.invalid("'" + p + "' climbs out with '..'; paths stay inside the workspace.");
             }
             if (segment.length() > 255) {
-                throw Problem.invalid("A name in the path is longer than 255 bytes.");
+                throw ApiProblem.invalid("A name in the path is longer than 255 bytes.");
             }
             if (!segment.isEmpty() && !segment.equals(".")) {
                 parts.add(segment);
             }
         }
         if (parts.isEmpty() && !emptyAllowed) {
-            throw Problem.invalid("A file path is required, relative to the workspace (e.g. src/main.py).");
+            throw ApiProblem.invalid("A file path is required, relative to the workspace (e.g. src/main.py).");
         }
         return String.join("/", parts);
     }
@@ -153,7 +153,7 @@ public class WorkspaceFiles {
         List<String> pairs = new ArrayList<>();
         for (Upload u : uploads) {
             if (u.content().length > maxFile) {
-                throw Problem.tooLarge("'" + u.path() + "' has " + u.content().length
+                throw ApiProblem.tooLarge("'" + u.path() + "' has " + u.content().length
                         + " bytes; a file may have at most " + maxFile + ".");
             }
             total += u.content().length;
@@ -223,16 +223,16 @@ public class WorkspaceFiles {
 
     private static void check(SandboxExec.Outcome outcome) {
         if (!outcome.finished()) {
-            throw Problem.unavailable("The workspace did not answer in time; try again.");
+            throw ApiProblem.unavailable("The workspace did not answer in time; try again.");
         }
         String why = outcome.stderrText();
         switch (outcome.exitCode()) {
             case 0 -> {
             }
-            case OUTSIDE -> throw Problem.invalid(why + " (symlinks may not lead out of the workspace).");
-            case MISSING -> throw new Problem(404, "not-found", "Not found", why);
-            case TOO_LARGE -> throw Problem.tooLarge(why);
-            case IS_DIRECTORY, NOT_FILE -> throw Problem.conflict(why);
+            case OUTSIDE -> throw ApiProblem.invalid(why + " (symlinks may not lead out of the workspace).");
+            case MISSING -> throw ApiProblem.notFound(why);
+            case TOO_LARGE -> throw ApiProblem.tooLarge(why);
+            case IS_DIRECTORY, NOT_FILE -> throw ApiProblem.conflict(why);
             default -> throw new IllegalStateException("workspace operation failed with exit code "
                     + outcome.exitCode() + ": " + why);
         }

@@ -1,6 +1,9 @@
 package dev.playground.session.domain;
 
+import dev.playground.contract.execution.ExecutionStatus;
 import jakarta.persistence.Column;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -16,7 +19,8 @@ public class ExecutionRecord {
     @Column(name = "session_id")
     public String sessionId;
     public String language;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public ExecutionStatus status;
     public String verdict;
     /** The COMPLETED event's result, as JSON. */
     public String result;

@@ -1,6 +1,8 @@
 package dev.playground.session.domain;
 
+import dev.playground.contract.session.SessionState;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -8,6 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.List;
 
 /** A session as PostgreSQL keeps it; Docker is brought to agree with it, never the other way round. */
 @Entity
@@ -18,14 +21,17 @@ public class SessionRecord {
     public String owner;
     public String template;
     public String image;
+    /** The sandbox host (Docker engine) the container and the workspace volume live on. */
+    public String host;
     @Column(name = "container_id")
     public String containerId;
     @Column(name = "volume_name")
     public String volumeName;
     @Enumerated(EnumType.STRING)
     public SessionState state;
-    /** JSON array of {@link PortMapping}. */
-    public String ports;
+    /** Preview ports the session declared. */
+    @Convert(converter = PortsConverter.class)
+    public List<Integer> ports;
     @Column(name = "memory_mb")
     public int memoryMb;
     public double cpus;
@@ -43,6 +49,9 @@ public class SessionRecord {
     /** Why the service stopped the session itself (its workspace outgrew its disk limit); null otherwise. */
     @Column(name = "stop_reason")
     public String stopReason;
+    /** When the package install running in this session began; null when none runs. */
+    @Column(name = "install_started_at")
+    public Instant installStartedAt;
     @Version
     public long version;
 }

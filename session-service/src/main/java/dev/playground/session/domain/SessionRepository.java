@@ -1,5 +1,6 @@
 package dev.playground.session.domain;
 
+import dev.playground.contract.session.SessionState;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -60,6 +61,20 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     public Uni<Boolean> stopFor(String id, String reason, Instant at) {
         return update("state = ?1, stoppedAt = ?2, stopReason = ?3, version = version + 1 where id = ?4 and state = ?5",
                 SessionState.STOPPED, at, reason, id, SessionState.RUNNING).map(n -> n == 1);
+    }
+
+    /**
+     * Marks a package install as begun in a RUNNING session, unless one is running already (begun after
+     * {@code staleBefore}; an older mark is an install whose instance died).
+     */
+    public Uni<Boolean> claimInstall(String id, Instant at, Instant staleBefore) {
+        return update("installStartedAt = ?1 where id = ?2 and state = ?3 and (installStartedAt is null"
+                + " or installStartedAt < ?4)", at, id, SessionState.RUNNING, staleBefore).map(n -> n == 1);
+    }
+
+    /** The install of the session ended. */
+    public Uni<Integer> releaseInstall(String id) {
+        return update("installStartedAt = null where id = ?1", id);
     }
 
     public Uni<Integer> touch(String id, Instant at) {

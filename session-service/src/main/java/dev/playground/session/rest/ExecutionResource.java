@@ -1,8 +1,9 @@
 package dev.playground.session.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.Principal;
-import dev.playground.session.client.ExecutorExecutions;
+import dev.playground.contract.execution.ExecutionResult;
+import dev.playground.session.client.ExecutorClient;
 import dev.playground.session.service.ExecutionHistory;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
@@ -21,28 +22,28 @@ import java.util.List;
 public class ExecutionResource {
 
     private final ExecutionHistory history;
-    private final ExecutorExecutions executor;
+    private final ExecutorClient executor;
 
-    ExecutionResource(ExecutionHistory history, ExecutorExecutions executor) {
+    ExecutionResource(ExecutionHistory history, ExecutorClient executor) {
         this.history = history;
         this.executor = executor;
     }
 
     @GET
     @Path("/{id}")
-    public Uni<JsonNode> get(@HeaderParam(Principal.HEADER) String owner, @PathParam("id") String id) {
+    public Uni<ExecutionResult> get(@HeaderParam(Principal.HEADER) String owner, @PathParam("id") String id) {
         return history.find(id, owner).flatMap(r -> r != null
                         ? Uni.createFrom().item(history.view(r))
                         : executor.find(id, owner))
-                .onItem().ifNull().failWith(() -> Problem.notFound("Execution", id));
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("Execution", id));
     }
 
     @GET
-    public Uni<List<JsonNode>> list(@HeaderParam(Principal.HEADER) String owner,
+    public Uni<List<ExecutionResult>> list(@HeaderParam(Principal.HEADER) String owner,
                                     @QueryParam("sessionId") String sessionId,
                                     @QueryParam("limit") @DefaultValue("20") int limit) {
         if (limit < 1 || limit > 100) {
-            throw Problem.invalid("limit must be between 1 and 100; " + limit + " is not.");
+            throw ApiProblem.invalid("limit must be between 1 and 100; " + limit + " is not.");
         }
         return history.latest(owner, sessionId == null || sessionId.isBlank() ? null : sessionId, limit)
                 .map(all -> all.stream().map(history::view).toList());

@@ -2,6 +2,7 @@ package dev.playground.session.rest;
 
 import dev.playground.contract.Principal;
 import dev.playground.session.service.SessionService;
+import dev.playground.contract.session.InternalSession;
 import dev.playground.session.service.SessionViews;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -28,7 +29,7 @@ public class InternalSessionResource {
 
     @GET
     @Path("/{id}")
-    public Uni<SessionViews.InternalView> get(@HeaderParam(Principal.HEADER) String owner, @PathParam("id") String id) {
+    public Uni<InternalSession> get(@HeaderParam(Principal.HEADER) String owner, @PathParam("id") String id) {
         return sessions.owned(id, owner).map(views::internal);
     }
 

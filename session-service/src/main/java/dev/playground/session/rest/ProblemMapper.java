@@ -2,6 +2,7 @@ package dev.playground.session.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -9,18 +10,21 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The one place errors become RFC 9457 application/problem+json. */
+/** The one place errors become RFC 9457 application/problem+json, with types from the contract's catalogue. */
 public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    public static final String PROBLEM_JSON = ApiProblem.MEDIA_TYPE;
 
-    public static Response response(int status, String type, String title, String detail) {
-        return Response.status(status).type(PROBLEM_JSON).entity(ApiProblem.body(status, type, title, detail)).build();
+    static Response response(ProblemType type, String detail) {
+        return Response.status(type.status()).type(ApiProblem.MEDIA_TYPE).entity(ApiProblem.body(type, detail)).build();
     }
 
     @ServerExceptionMapper
-    public Response problem(Problem p) {
-        return response(p.status(), p.type(), p.title(), p.getMessage());
+    public Response problem(ApiProblem p) {
+        var b = Response.status(p.status()).type(ApiProblem.MEDIA_TYPE).entity(p.body());
+        if (p.retryAfterSeconds() != null) {
+            b.header("Retry-After", p.retryAfterSeconds());
+        }
+        return b.build();
     }
 
     @ServerExceptionMapper
@@ -28,13 +32,12 @@ public class ProblemMapper {
         String detail = e.getConstraintViolations().stream()
                 .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage())
                 .sorted().collect(Collectors.joining("; "));
-        return response(ApiProblem.INVALID_REQUEST, "invalid-request", "Invalid request", detail);
+        return response(ProblemType.INVALID_REQUEST, detail);
     }
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
-        return response(ApiProblem.INVALID_JSON, "invalid-json", "Invalid JSON", "The body is not the JSON this endpoint takes: "
-                + e.getOriginalMessage());
+        return response(ProblemType.INVALID_JSON, "The body is not the JSON this endpoint takes: " + e.getOriginalMessage());
     }
 
     @ServerExceptionMapper
@@ -43,16 +46,19 @@ public class ProblemMapper {
         if (e.getCause() instanceof JsonProcessingException json) {
             return unreadable(json);
         }
-        String title = Response.Status.fromStatusCode(status) != null
-                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
-        String detail = status == 404 ? "No such endpoint or resource." : String.valueOf(e.getMessage());
-        return response(status, title.toLowerCase().replace(' ', '-'), title, detail);
+        String detail = switch (status) {
+            case 404 -> "No such endpoint or resource.";
+            case 405 -> "This endpoint does not take that method.";
+            case 415 -> "Send the body as application/json.";
+            default -> String.valueOf(e.getMessage());
+        };
+        return response(ProblemType.forStatus(status), detail);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable t) {
         LOG.error("unexpected failure", t);
-        return response(500, "internal-error", "Internal error",
+        return response(ProblemType.INTERNAL_ERROR,
                 "Something failed on our side; the request may be retried. Reference: " + t.getClass().getSimpleName());
     }
 

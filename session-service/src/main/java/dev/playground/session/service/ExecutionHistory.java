@@ -1,12 +1,12 @@
 package dev.playground.session.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
+import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.ExecutionStatus;
+import dev.playground.contract.execution.Verdict;
 import dev.playground.session.domain.ExecutionRecord;
 import dev.playground.session.domain.ExecutionRepository;
 import dev.playground.session.domain.SessionRepository;
@@ -61,13 +61,12 @@ public class ExecutionHistory {
                 r.id = event.executionId();
                 r.owner = event.owner();
                 r.createdAt = at;
-                r.status = status.name();
-            } else if (ExecutionStatus.valueOf(r.status).ordinal() > status.ordinal()
-                    || (r.status.equals(status.name()) && r.lastSeq >= event.seq())) {
+                r.status = status;
+            } else if (r.status.ordinal() > status.ordinal() || (r.status == status && r.lastSeq >= event.seq())) {
                 return Uni.createFrom().voidItem();
             }
             r.sessionId = event.sessionId() != null ? event.sessionId() : r.sessionId;
-            r.status = status.name();
+            r.status = status;
             r.lastSeq = event.seq();
             r.updatedAt = at;
             if (event.type() == ExecutionEventType.COMPLETED && event.result() != null) {
@@ -92,34 +91,19 @@ public class ExecutionHistory {
     }
 
     /** What a caller sees: the whole result once COMPLETED, else what the events said so far. */
-    public JsonNode view(ExecutionRecord r) {
+    public ExecutionResult view(ExecutionRecord r) {
         if (r.result != null) {
             try {
-                ObjectNode node = (ObjectNode) json.readTree(r.result);
-                node.put("id", r.id);
-                node.put("status", r.status);
-                if (r.sessionId != null) {
-                    node.put("sessionId", r.sessionId);
-                }
-                return node;
+                ExecutionResult stored = json.readValue(r.result, ExecutionResult.class);
+                return new ExecutionResult(r.id, r.sessionId, stored.language(), stored.version(), r.status,
+                        stored.verdict(), stored.message(), stored.compile(), stored.run(), stored.createdAt(),
+                        stored.finishedAt());
             } catch (JsonProcessingException e) {
                 LOG.warnf("execution %s: stored result unreadable", r.id);
             }
         }
-        ObjectNode node = json.createObjectNode();
-        node.put("id", r.id);
-        if (r.sessionId != null) {
-            node.put("sessionId", r.sessionId);
-        }
-        if (r.language != null) {
-            node.put("language", r.language);
-        }
-        node.put("status", r.status);
-        if (r.verdict != null) {
-            node.put("verdict", r.verdict);
-        }
-        node.put("createdAt", r.createdAt.toString());
-        return node;
+        return new ExecutionResult(r.id, r.sessionId, r.language, null, r.status,
+                r.verdict == null ? null : Verdict.valueOf(r.verdict), null, null, null, r.createdAt, null);
     }
 
     private String write(Object value) {

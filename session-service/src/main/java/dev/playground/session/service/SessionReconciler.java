@@ -5,10 +5,11 @@ import com.github.dockerjava.api.command.InspectVolumeResponse;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.session.SessionEventType;
 import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.docker.PackageInstaller;
 import dev.playground.session.docker.SessionContainers;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
-import dev.playground.session.domain.SessionState;
+import dev.playground.contract.session.SessionState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -81,9 +82,16 @@ public class SessionReconciler {
     private Decisions decide(List<Container> seenContainers, List<InspectVolumeResponse> seenVolumes,
                              Map<String, SessionRecord> live) {
         int removed = 0;
+        long now = Instant.now().getEpochSecond();
         for (Container c : seenContainers) {
             String id = c.getLabels().get(ContainerLabels.ID);
-            if (!live.containsKey(id)) {
+            if (PackageInstaller.ROLE_DOWNLOAD.equals(c.getLabels().get(PackageInstaller.ROLE_LABEL))
+                    && pastDeadline(c, now)) {
+                // its installer gave up on it long ago (or died): a download never outlives the install's timeout
+                LOG.infof("session %s: download container %s past its timeout, removed", id, c.getId());
+                containers.removeContainer(c.getId());
+                removed++;
+            } else if (!live.containsKey(id)) {
                 LOG.infof("session %s: container %s has no live record, removed", id, c.getId());
                 containers.removeContainer(c.getId());
                 removed++;
@@ -122,6 +130,12 @@ public class SessionReconciler {
             }
         }
         return new Decisions(moves, removed);
+    }
+
+    /** A download container whose install's time is up (or that carries no readable deadline). */
+    private static boolean pastDeadline(Container c, long now) {
+        String deadline = c.getLabels().get(PackageInstaller.DEADLINE_LABEL);
+        return deadline == null || !deadline.matches("\\d{1,12}") || Long.parseLong(deadline) < now;
     }
 
     private Uni<Integer> apply(Decisions d) {

@@ -3,17 +3,16 @@ package dev.playground.session.service;
 import dev.playground.contract.session.SessionEventType;
 import dev.playground.session.config.PlaygroundConfig;
 import dev.playground.session.docker.SessionContainers;
-import dev.playground.session.domain.PortMapping;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
-import dev.playground.session.domain.SessionState;
-import dev.playground.session.rest.Problem;
+import dev.playground.contract.session.SessionState;
+import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,16 +39,14 @@ public class SessionService {
     private final SessionContainers containers;
     private final SessionEvents events;
     private final PlaygroundConfig config;
-    private final SessionViews views;
     private final Vertx vertx;
 
     SessionService(SessionRepository sessions, SessionContainers containers, SessionEvents events,
-                   PlaygroundConfig config, SessionViews views, Vertx vertx) {
+                   PlaygroundConfig config, Vertx vertx) {
         this.sessions = sessions;
         this.containers = containers;
         this.events = events;
         this.config = config;
-        this.views = views;
         this.vertx = vertx;
     }
 
@@ -60,14 +57,14 @@ public class SessionService {
 
     public Uni<SessionRecord> owned(String id, String owner) {
         return Panache.withSession(() -> sessions.findOwned(id, owner))
-                .onItem().ifNull().failWith(() -> Problem.notFound("Session", id));
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("Session", id));
     }
 
     /** An owned session in a state that allows {@code what}; touched, since using a session is activity. */
     public Uni<SessionRecord> usable(String id, String owner, Set<SessionState> allowed, String what) {
         return owned(id, owner).call(s -> {
             if (!allowed.contains(s.state)) {
-                return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state + "; " + what
+                return Uni.createFrom().failure(ApiProblem.conflict("Session " + id + " is " + s.state + "; " + what
                         + " needs it " + allowed.stream().map(Enum::name).reduce((a, b) -> a + " or " + b).orElse("")
                         + (s.state == SessionState.STOPPED || s.state == SessionState.EXPIRED
                         ? ". Start it with POST /api/v1/sessions/" + id + "/start." : ".")));
@@ -100,7 +97,7 @@ public class SessionService {
         int max = config.session().maxLivePerOwner();
         return sessions.lockOwner(owner).chain(() -> sessions.countLive(owner)).chain(live -> live < max
                 ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(Problem.tooMany("You have " + live + " sessions running; at most " + max
+                : Uni.createFrom().failure(ApiProblem.of(ProblemType.TOO_MANY_SESSIONS, "You have " + live + " sessions running; at most " + max
                         + " may run at once. " + advice)));
     }
 
@@ -109,7 +106,7 @@ public class SessionService {
                 .chain(() -> sessions.transition(id, EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED),
                         SessionState.STARTING, Instant.now()))).flatMap(moved -> {
             if (!moved) {
-                return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
+                return Uni.createFrom().failure(ApiProblem.conflict("Session " + id + " is " + s.state
                         + "; only a STOPPED or EXPIRED session can be started."));
             }
             return launch(s, SessionEventType.STARTED);
@@ -118,24 +115,18 @@ public class SessionService {
 
     /** Brings a STARTING record's container up (creating it on the kept volume when it is gone) and marks it RUNNING. */
     private Uni<SessionRecord> launch(SessionRecord s, SessionEventType cause) {
-        List<PortMapping> asked = views.ports(s);
         return blocking(() -> {
             String containerId = s.containerId;
             if (containerId == null || containers.state(containerId).isEmpty()) {
-                containerId = containers.create(s, !asked.isEmpty());
+                containerId = containers.create(s);
             }
             if (!containers.start(containerId)) {
-                containerId = containers.create(s, !asked.isEmpty());
+                containerId = containers.create(s);
                 containers.start(containerId);
             }
-            List<PortMapping> ports = new ArrayList<>();
-            for (PortMapping p : asked) {
-                ports.add(new PortMapping(p.port(), containers.previewAddress(containerId), p.port()));
-            }
             s.containerId = containerId;
-            s.ports = views.portsJson(ports);
             return s;
-        }).onFailure(e -> !(e instanceof Problem)).recoverWithUni(e -> {
+        }).onFailure(e -> !(e instanceof ApiProblem)).recoverWithUni(e -> {
             LOG.errorf(e, "session %s: container did not start", s.id);
             return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.STARTING),
                             SessionState.STOPPED, Instant.now()))
@@ -144,20 +135,20 @@ public class SessionService {
                             events.publish(s.id, s.owner, SessionEventType.STOPPED);
                         }
                     })
-                    .flatMap(x -> Uni.createFrom().failure(Problem.unavailable("Session " + s.id
+                    .flatMap(x -> Uni.createFrom().failure(ApiProblem.unavailable("Session " + s.id
                             + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
         }).flatMap(started -> {
             Instant now = Instant.now();
-            return Panache.withTransaction(() -> sessions.update("containerId = ?1, ports = ?2, state = ?3, "
-                            + "lastActiveAt = ?4, version = version + 1 where id = ?5 and state = ?6",
-                    started.containerId, started.ports, SessionState.RUNNING, now, s.id, SessionState.STARTING));
+            return Panache.withTransaction(() -> sessions.update("containerId = ?1, state = ?2, "
+                            + "lastActiveAt = ?3, version = version + 1 where id = ?4 and state = ?5",
+                    started.containerId, SessionState.RUNNING, now, s.id, SessionState.STARTING));
         }).flatMap(n -> {
             if (n == 0) {
                 // deleted (or stopped) while starting: the newer decision wins, the container goes
                 return blocking(() -> {
                     containers.stop(s.containerId);
                     return 0;
-                }).flatMap(x -> Uni.createFrom().failure(Problem.conflict("Session " + s.id
+                }).flatMap(x -> Uni.createFrom().failure(ApiProblem.conflict("Session " + s.id
                         + " changed while it was starting.")));
             }
             events.publish(s.id, s.owner, SessionEventType.STARTED);
@@ -174,7 +165,7 @@ public class SessionService {
                         EnumSet.of(SessionState.RUNNING), SessionState.STOPPED, Instant.now()))
                 .flatMap(moved -> {
                     if (!moved) {
-                        return Uni.createFrom().failure(Problem.conflict("Session " + id + " is " + s.state
+                        return Uni.createFrom().failure(ApiProblem.conflict("Session " + id + " is " + s.state
                                 + "; only a RUNNING session can be stopped."));
                     }
                     events.publish(id, owner, SessionEventType.STOPPED);
@@ -196,7 +187,7 @@ public class SessionService {
                         SessionState.from(SessionState.DELETED), SessionState.DELETED, Instant.now()))
                 .flatMap(moved -> {
                     if (!moved) {
-                        return Uni.createFrom().failure(Problem.conflict("Session " + id + " is already deleted."));
+                        return Uni.createFrom().failure(ApiProblem.conflict("Session " + id + " is already deleted."));
                     }
                     events.publish(id, owner, SessionEventType.DELETED);
                     return blocking(() -> {
@@ -247,16 +238,16 @@ public class SessionService {
     private SessionRecord validate(String owner, CreateCommand cmd) {
         var c = config.session();
         if (cmd.template() == null || !c.images().containsKey(cmd.template())) {
-            throw Problem.invalid("template must be one of " + c.images().keySet().stream().sorted().toList()
+            throw ApiProblem.invalid("template must be one of " + c.images().keySet().stream().sorted().toList()
                     + (cmd.template() == null ? "." : "; '" + cmd.template() + "' is not."));
         }
         Set<Integer> ports = new LinkedHashSet<>(cmd.ports() == null ? List.of() : cmd.ports());
         if (ports.size() > c.maxPorts()) {
-            throw Problem.invalid("At most " + c.maxPorts() + " preview ports per session.");
+            throw ApiProblem.invalid("At most " + c.maxPorts() + " preview ports per session.");
         }
         for (Integer p : ports) {
             if (p == null || p < 1 || p > 65535) {
-                throw Problem.invalid("Ports must be between 1 and 65535; " + p + " is not.");
+                throw ApiProblem.invalid("Ports must be between 1 and 65535; " + p + " is not.");
             }
         }
         int memory = within("limits.memoryMb", cmd.memoryMb(), c.defaultMemoryMb(), 64, c.maxMemoryMb());
@@ -266,7 +257,7 @@ public class SessionService {
                 : 60 * within("idleTimeoutMinutes", cmd.idleTimeoutMinutes(), 0, 1, (int) c.maxIdleTimeout().toMinutes());
         double cpus = cmd.cpus() == null ? c.defaultCpus() : cmd.cpus();
         if (cpus < 0.05 || cpus > c.maxCpus()) {
-            throw Problem.invalid("limits.cpus must be between 0.05 and " + c.maxCpus() + "; " + cpus + " is not.");
+            throw ApiProblem.invalid("limits.cpus must be between 0.05 and " + c.maxCpus() + "; " + cpus + " is not.");
         }
         SessionRecord s = new SessionRecord();
         s.id = UUID.randomUUID().toString();
@@ -275,7 +266,8 @@ public class SessionService {
         s.image = c.images().get(cmd.template());
         s.volumeName = SessionContainers.volumeName(s.id);
         s.state = SessionState.STARTING;
-        s.ports = views.portsJson(ports.stream().map(p -> new PortMapping(p, null, p)).toList());
+        s.ports = List.copyOf(ports);
+        s.host = "local";
         s.memoryMb = memory;
         s.cpus = cpus;
         s.pids = pids;
@@ -289,7 +281,7 @@ public class SessionService {
     private static int within(String name, Integer asked, int dflt, int min, int max) {
         int v = asked == null ? dflt : asked;
         if (v < min || v > max) {
-            throw Problem.invalid(name + " must be between " + min + " and " + max + "; " + v + " is not.");
+            throw ApiProblem.invalid(name + " must be between " + min + " and " + max + "; " + v + " is not.");
         }
         return v;
     }

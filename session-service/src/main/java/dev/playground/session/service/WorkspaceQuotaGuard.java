@@ -3,7 +3,7 @@ package dev.playground.session.service;
 import dev.playground.session.docker.WorkspaceUsage;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
-import dev.playground.session.domain.SessionState;
+import dev.playground.contract.session.SessionState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
