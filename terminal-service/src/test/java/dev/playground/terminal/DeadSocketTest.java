@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
 import dev.playground.contract.testing.KafkaTestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -43,7 +44,8 @@ class DeadSocketTest {
             out.write(("GET " + TERMINAL + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
                     + Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII))
-                    + "\r\n" + Principal.HEADER + ": " + SessionServiceStandIn.OWNER + "\r\n\r\n")
+                    + "\r\n" + Principal.HEADER + ": " + SessionServiceStandIn.OWNER + "\r\n"
+                    + Principal.SIGNATURE_HEADER + ": " + TestSecrets.sign(SessionServiceStandIn.OWNER) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             dead.setSoTimeout(20_000);

@@ -6,7 +6,10 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.Principal;
+import dev.playground.contract.auth.InternalAuth;
 import dev.playground.contract.sandbox.SandboxSpec;
+import dev.playground.contract.sandbox.SandboxUser;
+import dev.playground.contract.testing.TestSecrets;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -31,6 +34,8 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
     public static final String OWNER = "alice";
     public static final String RUNNING = "s-running";
     public static final String STOPPED = "s-stopped";
+    /** The one preview port the running session declares. */
+    public static final int PREVIEW_PORT = 3000;
     /** This run's instance label, so nothing here touches another run's containers. */
     public static final String INSTANCE = "terminal-test-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -45,14 +50,13 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
     @Override
     public Map<String, String> start() {
         docker = dockerClient();
-        SandboxSpec spec = SandboxSpec.of(256L << 20, 0.5, 128, 64L << 20)
+        SandboxSpec spec = SandboxSpec.of(SandboxUser.DEFAULT, 256L << 20, 0.5, 128, 64L << 20)
                 // Owned by the image's sandbox user, as a session's workspace volume is.
-                .withTmpfs("/workspace", 64L << 20, true, 1000, 1000)
+                .withOwnedTmpfs("/workspace", 64L << 20, true)
                 .withTmpfs("/tmp", 16L << 20, false);
-        containerId = docker.createContainerCmd("playground/runtime-python:latest")
+        containerId = spec.applyTo(docker.createContainerCmd("playground/runtime-python:latest"))
                 .withName(INSTANCE + "-session")
                 .withLabels(ContainerLabels.of(INSTANCE, ContainerLabels.KIND_SESSION, RUNNING, OWNER))
-                .withHostConfig(spec.toHostConfig())
                 .withCmd("sleep", "infinity")
                 .exec().getId();
         docker.startContainerCmd(containerId).exec();
@@ -62,7 +66,7 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
         router.route().handler(BodyHandler.create());
         router.get("/internal/sessions/:id").handler(ctx -> {
             String id = ctx.pathParam("id");
-            String principal = ctx.request().getHeader(Principal.HEADER);
+            String principal = signed(ctx.request());
             if (!OWNER.equals(principal) || !(RUNNING.equals(id) || STOPPED.equals(id))) {
                 ctx.response().setStatusCode(404).putHeader("content-type", "application/problem+json")
                         .end(new JsonObject().put("status", 404).put("detail", "session " + id + " not found").encode());
@@ -71,10 +75,10 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
             boolean running = RUNNING.equals(id);
             ctx.json(new JsonObject().put("id", id).put("owner", OWNER).put("state", running ? "RUNNING" : "STOPPED")
                     .put("containerId", running ? containerId : null).put("workdir", "/workspace")
-                    .put("ports", new io.vertx.core.json.JsonArray()));
+                    .put("ports", new io.vertx.core.json.JsonArray().add(PREVIEW_PORT)));
         });
         router.post("/internal/sessions/:id/activity").handler(ctx -> {
-            if (OWNER.equals(ctx.request().getHeader(Principal.HEADER))) {
+            if (OWNER.equals(signed(ctx.request()))) {
                 activity.computeIfAbsent(ctx.pathParam("id"), k -> new AtomicInteger()).incrementAndGet();
             }
             ctx.response().setStatusCode(204).end();
@@ -105,8 +109,8 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
         String url = "http://localhost:" + server.actualPort();
         String early = EarlyExecution.publishBeforeStart();
         return Map.of(EarlyExecution.ID_KEY, early,
-                "playground.terminal.session-service-url", url,
-                "playground.terminal.executor-service-url", url,
+                "quarkus.rest-client.session-service.url", url,
+                "quarkus.rest-client.executor-service.url", url,
                 "test.stand-in.url", url);
     }
 
@@ -120,6 +124,15 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
             docker.removeContainerCmd(containerId).withForce(true).exec();
         }
     }
+
+    /** The request's principal when the terminal service signed it as the gateway would; null otherwise. */
+    private static String signed(io.vertx.core.http.HttpServerRequest request) {
+        String principal = request.getHeader(Principal.HEADER);
+        return AUTH.verify(principal, request.getHeader(Principal.SIGNATURE_HEADER), java.time.Instant.now())
+                ? principal : null;
+    }
+
+    private static final InternalAuth AUTH = InternalAuth.withSecret("test", java.util.Optional.of(TestSecrets.INTERNAL));
 
     static DockerClient dockerClient() {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();

@@ -1,6 +1,7 @@
 package dev.playground.terminal;
 
 import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
 import dev.playground.contract.testing.KafkaTestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -48,7 +49,8 @@ class TerminalBenchmark {
         byte[] marker = "BENCH-DONE".getBytes(StandardCharsets.US_ASCII);
         var options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
                 .setURI("/api/v1/sessions/" + SessionServiceStandIn.RUNNING + "/terminal?cols=200&rows=50")
-                .addHeader(Principal.HEADER, SessionServiceStandIn.OWNER);
+                .addHeader(Principal.HEADER, SessionServiceStandIn.OWNER)
+                .addHeader(Principal.SIGNATURE_HEADER, TestSecrets.sign(SessionServiceStandIn.OWNER));
 
         WebSocket ws = vertx.createWebSocketClient().connect(options).map(socket -> {
             socket.binaryMessageHandler(b -> {

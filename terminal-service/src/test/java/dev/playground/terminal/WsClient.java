@@ -1,6 +1,7 @@
 package dev.playground.terminal;
 
 import dev.playground.contract.Principal;
+import dev.playground.contract.testing.TestSecrets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -48,11 +49,21 @@ final class WsClient implements AutoCloseable {
     }
 
     static WsClient connect(Vertx vertx, URI base, String path, String principal) throws Exception {
-        WebSocketClient client = vertx.createWebSocketClient();
         var options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
         if (principal != null) {
-            options.addHeader(Principal.HEADER, principal);
+            options.addHeader(Principal.HEADER, principal).addHeader(Principal.SIGNATURE_HEADER, TestSecrets.sign(principal));
         }
+        return connect(vertx, options);
+    }
+
+    /** As a request made by hand inside the network would: the principal's name, no signature. */
+    static WsClient connectUnsigned(Vertx vertx, URI base, String path, String principal) throws Exception {
+        return connect(vertx, new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path)
+                .addHeader(Principal.HEADER, principal));
+    }
+
+    private static WsClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient();
         // Handlers are set on the event loop as the socket opens, so an immediate close frame is not missed.
         return client.connect(options).map(ws -> new WsClient(client, ws))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

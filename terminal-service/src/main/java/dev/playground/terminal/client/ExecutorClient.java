@@ -1,58 +1,54 @@
 package dev.playground.terminal.client;
 
-import dev.playground.contract.Principal;
-import dev.playground.terminal.config.TerminalConfig;
+import dev.playground.contract.auth.InternalAuth;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-/** executor-service's public run endpoint, for {@code {"type":"run"}} on {@code /api/v1/executions/stream}. */
+/**
+ * executor-service's run endpoint, for {@code {"type":"run"}} on {@code /api/v1/executions/stream}, asked for the
+ * principal (signed). Not retried: starting a run is not idempotent. The executor's refusals (its problem detail)
+ * reach the user as {@link RejectedRun}.
+ */
 @ApplicationScoped
 public class ExecutorClient {
 
-    private final WebClient http;
-    private final URI base;
-    private final TerminalConfig config;
+    private final ExecutorApi api;
+    private final InternalAuth auth;
 
-    ExecutorClient(Vertx vertx, TerminalConfig config) {
-        this.config = config;
-        this.base = URI.create(config.executorServiceUrl());
-        boolean tls = "https".equalsIgnoreCase(base.getScheme());
-        this.http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setDefaultHost(base.getHost())
-                .setDefaultPort(base.getPort() > 0 ? base.getPort() : tls ? 443 : 80).setSsl(tls));
+    ExecutorClient(@RestClient ExecutorApi api, InternalAuth auth) {
+        this.api = api;
+        this.auth = auth;
     }
 
     /** Starts an execution (never waiting for it); returns its id. */
+    @Timeout(10000)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = RejectedRun.class)
     public Uni<String> start(JsonObject request, String principal) {
-        String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
-        return Uni.createFrom().completionStage(() -> http
-                        .post(prefix + "/api/v1/executions")
-                        .putHeader(Principal.HEADER, principal)
-                        .timeout(config.httpTimeout().toMillis())
-                        .sendJsonObject(request).toCompletionStage())
-                .map(response -> {
-                    JsonObject body = null;
-                    try {
-                        body = response.bodyAsJsonObject();
-                    } catch (RuntimeException notJson) {
-                        // fall through to the status-based detail below
-                    }
-                    if (response.statusCode() / 100 != 2 || body == null || body.getString("id") == null) {
-                        String detail = body != null && body.getString("detail") != null ? body.getString("detail")
-                                : "executor-service answered " + response.statusCode();
-                        throw new RejectedRun(detail);
+        return api.start(request, principal, auth.sign(principal))
+                .onFailure(WebApplicationException.class).transform(e -> new RejectedRun(detail((WebApplicationException) e)))
+                .map(body -> {
+                    if (body == null || body.getString("id") == null) {
+                        throw new RejectedRun("executor-service answered without an execution id");
                     }
                     return body.getString("id");
                 });
     }
 
-    @PreDestroy
-    void close() {
-        http.close();
+    private static String detail(WebApplicationException e) {
+        try {
+            JsonObject problem = new JsonObject(e.getResponse().readEntity(String.class));
+            if (problem.getString("detail") != null) {
+                return problem.getString("detail");
+            }
+        } catch (RuntimeException notJson) {
+            // fall through to the status
+        }
+        return "executor-service answered " + e.getResponse().getStatus();
     }
 
     /** executor-service refused a run request; the message is its problem detail, meant for the user. */

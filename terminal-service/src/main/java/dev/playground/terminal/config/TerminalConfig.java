@@ -9,18 +9,6 @@ import java.util.List;
 @ConfigMapping(prefix = "playground.terminal")
 public interface TerminalConfig {
 
-    /** Base URL of session-service, whose internal API resolves a session to its container. */
-    @WithDefault("http://session-service:8080")
-    String sessionServiceUrl();
-
-    /** Base URL of executor-service, where {@code {"type":"run"}} on the execution stream starts a run. */
-    @WithDefault("http://executor-service:8080")
-    String executorServiceUrl();
-
-    /** Timeout of one HTTP call to session-service or executor-service. */
-    @WithDefault("5s")
-    Duration httpTimeout();
-
     /** Settings of PTY terminals into session containers. */
     Pty pty();
 
@@ -29,6 +17,23 @@ public interface TerminalConfig {
 
     /** Settings shared by every WebSocket connection. */
     Sockets sockets();
+
+    /** Settings of preview tunnels (SOCKS5 from the gateway to a port on a session's loopback). */
+    Preview preview();
+
+    interface Preview {
+        /** Address the tunnel server binds to; only the gateway should reach it (an internal network). */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Port of the tunnel server. */
+        @WithDefault("1080")
+        int port();
+
+        /** A tunnel that carries no byte either way for this long is closed by its relay. */
+        @WithDefault("10m")
+        Duration idleTimeout();
+    }
 
     interface Pty {
         /** Terminals one session may have open at once (on this instance); one more is refused with 1013. */
@@ -76,6 +81,13 @@ public interface TerminalConfig {
         /** Event bytes (JSON) kept per execution; beyond it the oldest output events are dropped from replay. */
         @WithDefault("8388608")
         long maxBytesPerExecution();
+
+        /**
+         * Event bytes (JSON) kept for all executions together; beyond it idle executions are forgotten first, then the
+         * oldest events of the largest are dropped from replay.
+         */
+        @WithDefault("67108864")
+        long maxBytes();
 
         /** How long a client may wait for the first event of an execution it names before being told it does not exist. */
         @WithDefault("15s")

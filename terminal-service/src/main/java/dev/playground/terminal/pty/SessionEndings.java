@@ -2,7 +2,7 @@ package dev.playground.terminal.pty;
 
 import dev.playground.contract.session.SessionEvent;
 import dev.playground.contract.session.SessionEventType;
-import dev.playground.terminal.client.SessionDirectory;
+import dev.playground.terminal.client.SessionClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumSet;
 import java.util.Set;
@@ -18,9 +18,9 @@ public class SessionEndings {
             EnumSet.of(SessionEventType.STOPPED, SessionEventType.EXPIRED, SessionEventType.DELETED);
 
     private final TerminalRegistry registry;
-    private final SessionDirectory sessions;
+    private final SessionClient sessions;
 
-    SessionEndings(TerminalRegistry registry, SessionDirectory sessions) {
+    SessionEndings(TerminalRegistry registry, SessionClient sessions) {
         this.registry = registry;
         this.sessions = sessions;
     }

@@ -3,10 +3,12 @@ package dev.playground.terminal.pty;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
-import dev.playground.terminal.client.SessionDirectory;
-import dev.playground.terminal.client.SessionRecord;
+import dev.playground.terminal.client.SessionClient;
+import dev.playground.contract.sandbox.SandboxUser;
+import dev.playground.contract.session.InternalSession;
 import dev.playground.terminal.config.TerminalConfig;
 import dev.playground.terminal.socket.LiveSocket;
+import dev.playground.terminal.socket.StdinPipe;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -34,8 +36,9 @@ public final class TerminalShell extends LiveSocket {
     private final String terminalId = UUID.randomUUID().toString();
     private final StdinPipe stdin;
     private final DockerClient docker;
+    private final SandboxUser user;
     private final TerminalConfig config;
-    private final SessionDirectory sessions;
+    private final SessionClient sessions;
     private final Consumer<TerminalShell> onEnd;
     private volatile int cols;
     private volatile int rows;
@@ -47,8 +50,8 @@ public final class TerminalShell extends LiveSocket {
     private boolean flushScheduled;
 
     TerminalShell(WebSocketConnection connection, String sessionId, String principal, int cols, int rows,
-            DockerClient docker, TerminalConfig config, SessionDirectory sessions, Consumer<TerminalShell> onEnd,
-            Context context) {
+            DockerClient docker, SandboxUser user, TerminalConfig config, SessionClient sessions,
+            Consumer<TerminalShell> onEnd, Context context) {
         super(connection, config.sockets().maxPendingOutputBytes());
         this.context = context;
         this.sessionId = sessionId;
@@ -56,6 +59,7 @@ public final class TerminalShell extends LiveSocket {
         this.cols = cols;
         this.rows = rows;
         this.docker = docker;
+        this.user = user;
         this.config = config;
         this.sessions = sessions;
         this.onEnd = onEnd;
@@ -67,11 +71,11 @@ public final class TerminalShell extends LiveSocket {
     }
 
     /** Creates and starts the shell (blocking Docker calls: run on a worker thread). */
-    void start(SessionRecord session) {
+    void start(InternalSession session) {
         this.containerId = session.containerId();
         List<String> env = new ArrayList<>(List.of("TERM=xterm-256color", "LANG=C.UTF-8",
                 ShellHangup.MARKER + "=" + terminalId));
-        var create = docker.execCreateCmd(containerId)
+        var create = user.exec(docker, containerId)
                 .withTty(true)
                 .withAttachStdin(true)
                 .withAttachStdout(true)
@@ -81,7 +85,6 @@ public final class TerminalShell extends LiveSocket {
         if (session.workdir() != null && !session.workdir().isBlank()) {
             create.withWorkingDir(session.workdir());
         }
-        // No user given: the exec runs as the container's own (non-root) user.
         this.execId = create.exec().getId();
         if (isEnded()) {
             return;
@@ -252,7 +255,7 @@ public final class TerminalShell extends LiveSocket {
                 return;
             }
             long graceTenths = Math.max(1, config.pty().hangupGrace().toMillis() / 100);
-            String hangup = docker.execCreateCmd(containerId)
+            String hangup = user.exec(docker, containerId)
                     .withAttachStdout(true).withAttachStderr(true)
                     .withCmd(ShellHangup.command(terminalId, graceTenths).toArray(String[]::new))
                     .exec().getId();

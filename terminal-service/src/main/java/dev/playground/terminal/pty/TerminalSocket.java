@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import dev.playground.contract.Principal;
-import dev.playground.terminal.client.SessionDirectory;
+import dev.playground.contract.sandbox.SandboxConfig;
+import dev.playground.terminal.client.SessionClient;
 import dev.playground.terminal.config.TerminalConfig;
 import dev.playground.terminal.socket.LiveSocket;
 import dev.playground.terminal.socket.LiveSockets;
@@ -39,16 +40,18 @@ public class TerminalSocket {
     private static final int MAX_DIMENSION = 1000;
 
     private final DockerClient docker;
-    private final SessionDirectory sessions;
+    private final SandboxConfig sandbox;
+    private final SessionClient sessions;
     private final TerminalRegistry registry;
     private final LiveSockets sockets;
     private final TerminalConfig config;
     private final ObjectMapper json;
     private final Vertx vertx;
 
-    TerminalSocket(DockerClient docker, SessionDirectory sessions, TerminalRegistry registry, LiveSockets sockets,
-            TerminalConfig config, ObjectMapper json, Vertx vertx) {
+    TerminalSocket(DockerClient docker, SessionClient sessions, TerminalRegistry registry, LiveSockets sockets,
+            TerminalConfig config, SandboxConfig sandbox, ObjectMapper json, Vertx vertx) {
         this.vertx = vertx;
+        this.sandbox = sandbox;
         this.docker = docker;
         this.sessions = sessions;
         this.registry = registry;
@@ -66,12 +69,8 @@ public class TerminalSocket {
         Integer cols = dimension(query.get("cols"), config.pty().defaultCols());
         Integer rows = dimension(query.get("rows"), config.pty().defaultRows());
         TerminalShell shell = new TerminalShell(connection, sessionId, principal, cols == null ? 0 : cols,
-                rows == null ? 0 : rows, docker, config, sessions, this::ended, context());
+                rows == null ? 0 : rows, docker, sandbox.sandboxUser(), config, sessions, this::ended, context());
         sockets.add(shell);
-        if (principal == null || principal.isBlank()) {
-            shell.close(LiveSocket.POLICY, "missing " + Principal.HEADER + ": connect through the gateway");
-            return Uni.createFrom().voidItem();
-        }
         if (cols == null || rows == null) {
             shell.close(LiveSocket.POLICY, "cols and rows must be whole numbers from 1 to " + MAX_DIMENSION);
             return Uni.createFrom().voidItem();
@@ -84,7 +83,7 @@ public class TerminalSocket {
                     }
                     if (found.isEmpty()) {
                         shell.close(LiveSocket.POLICY, "session " + sessionId + " not found");
-                    } else if (!found.get().isRunning() || found.get().containerId() == null) {
+                    } else if (!found.get().isRunning()) {
                         shell.close(LiveSocket.TRY_LATER, "session " + sessionId + " is " + found.get().state()
                                 + ", not RUNNING: start it first");
                     } else if (!registry.tryAdd(shell, config.pty().maxPerSession())) {

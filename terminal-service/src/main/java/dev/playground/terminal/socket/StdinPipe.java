@@ -1,15 +1,16 @@
-package dev.playground.terminal.pty;
+package dev.playground.terminal.socket;
 
 import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keystrokes on their way to the shell: the WebSocket side offers chunks without blocking, docker-java's
- * stdin pump reads them. A read returns as soon as one chunk is there, so each keystroke goes out at once.
- * Bounded: a client that pastes faster than the shell reads is refused rather than buffered forever.
+ * Bytes on their way into a {@code docker exec} (keystrokes to a shell, a preview's request to its server): the
+ * socket side offers chunks without blocking, docker-java's stdin pump reads them. A read returns as soon as one chunk
+ * is there, so each keystroke goes out at once. Bounded: a client that sends faster than the exec reads is refused
+ * (or paused by its caller) rather than buffered forever.
  */
-final class StdinPipe extends InputStream {
+public final class StdinPipe extends InputStream {
 
     private static final byte[] EOF = new byte[0];
 
@@ -22,12 +23,12 @@ final class StdinPipe extends InputStream {
     /** Opened once the PTY has its size, so typed-ahead commands never run in a 0x0 terminal. */
     private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
 
-    StdinPipe(long maxPending) {
+    public StdinPipe(long maxPending) {
         this.maxPending = maxPending;
     }
 
-    /** Queues bytes for the shell; false when over the bound (or closed). */
-    boolean offer(byte[] bytes) {
+    /** Queues bytes for the exec; false when over the bound (or closed). */
+    public boolean offer(byte[] bytes) {
         synchronized (this) {
             if (closed || pending + bytes.length > maxPending) {
                 return false;
@@ -79,8 +80,13 @@ final class StdinPipe extends InputStream {
         return n;
     }
 
-    /** Lets queued and future keystrokes through to the shell. */
-    void open() {
+    /** Bytes queued and not yet read by the exec. */
+    public synchronized long pending() {
+        return pending;
+    }
+
+    /** Lets queued and future bytes through to the exec (a shell waits for its PTY size first). */
+    public void open() {
         ready.countDown();
     }
 

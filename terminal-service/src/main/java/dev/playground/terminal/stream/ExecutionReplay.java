@@ -21,8 +21,10 @@ import org.jboss.logging.Logger;
  * not a copy of the output.
  *
  * <p>Bounds: at most {@code max-executions} executions (least recently active without listeners dropped first),
- * {@code max-bytes-per-execution} per execution (oldest events dropped from replay beyond it), and finished
- * executions are forgotten {@code retain-completed} after COMPLETED.
+ * {@code max-bytes-per-execution} per execution (oldest events dropped from replay beyond it), {@code max-bytes} for
+ * all of them together (least recently active without listeners dropped first, then the oldest events of the
+ * largest), and finished executions are forgotten {@code retain-completed} after COMPLETED. Memory stays bounded
+ * whatever programs print.
  */
 @ApplicationScoped
 public class ExecutionReplay {
@@ -78,25 +80,38 @@ public class ExecutionReplay {
             return stdinSeq.incrementAndGet();
         }
 
-        synchronized boolean add(String owner, long seq, String json, boolean terminal, long maxBytes) {
+        /** Adds an event; returns how many bytes the run holds more (or fewer) than before, or null for a duplicate. */
+        synchronized Long add(String owner, long seq, String json, boolean terminal, long maxBytes) {
             if (seq <= droppedThrough || events.containsKey(seq)) {
-                return false; // a duplicate (redelivery) or already dropped from replay
+                return null; // a duplicate (redelivery) or already dropped from replay
             }
             if (this.owner == null) {
                 this.owner = owner;
             }
+            long before = bytes;
             events.put(seq, new Entry(seq, json, terminal));
             bytes += json.length();
+            trimTo(maxBytes);
+            touchedAt = System.nanoTime();
+            if (terminal) {
+                completedAt = touchedAt;
+            }
+            return bytes - before;
+        }
+
+        /** Drops the oldest events (keeping the newest) until the run holds at most {@code maxBytes}; returns the bytes freed. */
+        synchronized long trimTo(long maxBytes) {
+            long before = bytes;
             while (bytes > maxBytes && events.size() > 1) {
                 Entry oldest = events.pollFirstEntry().getValue();
                 bytes -= oldest.json().length();
                 droppedThrough = oldest.seq();
             }
-            touchedAt = System.nanoTime();
-            if (terminal) {
-                completedAt = touchedAt;
-            }
-            return true;
+            return before - bytes;
+        }
+
+        synchronized long bytes() {
+            return bytes;
         }
 
         void notifyListeners() {
@@ -106,21 +121,57 @@ public class ExecutionReplay {
 
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final TerminalConfig config;
+    /** Bytes held by all runs together; changed only under this object's monitor. */
+    private final AtomicLong totalBytes = new AtomicLong();
 
     ExecutionReplay(TerminalConfig config, MeterRegistry metrics) {
         this.config = config;
         Gauge.builder("playground.terminal.replay.executions", runs, Map::size)
                 .description("Executions whose events are held for replay").register(metrics);
+        Gauge.builder("playground.terminal.replay.bytes", totalBytes, AtomicLong::get)
+                .description("Bytes of events held for replay").baseUnit("bytes").register(metrics);
     }
 
     /** Records one event (from the topic) and wakes the streams of its execution. */
     public void accept(String executionId, String owner, long seq, String json, boolean terminal) {
         Run run = runs.computeIfAbsent(executionId, Run::new);
-        if (run.add(owner, seq, json, terminal, config.stream().maxBytesPerExecution())) {
+        Long grew = run.add(owner, seq, json, terminal, config.stream().maxBytesPerExecution());
+        if (grew != null) {
+            synchronized (this) {
+                totalBytes.addAndGet(grew);
+                if (runs.size() > config.stream().maxExecutions()) {
+                    evictLeastRecent(runs.size() - config.stream().maxExecutions());
+                }
+                keepWithinBudget();
+            }
             run.notifyListeners();
         }
-        if (runs.size() > config.stream().maxExecutions()) {
-            evictLeastRecent();
+    }
+
+    /** Bytes held for replay, all executions together. */
+    public long bytes() {
+        return totalBytes.get();
+    }
+
+    /** Over the global budget: forget idle executions first, then cut the oldest events of the largest. */
+    private void keepWithinBudget() {
+        long budget = config.stream().maxBytes();
+        while (totalBytes.get() > budget && evictLeastRecent(1) > 0) {
+            // one idle execution fewer
+        }
+        while (totalBytes.get() > budget) {
+            Run largest = runs.values().stream().max(Comparator.comparingLong(Run::bytes)).orElse(null);
+            long freed = largest == null ? 0 : largest.trimTo(largest.bytes() / 2);
+            if (freed == 0) {
+                return; // every run is down to its newest event
+            }
+            totalBytes.addAndGet(-freed);
+        }
+    }
+
+    private void forget(Run r) {
+        if (runs.remove(r.executionId, r)) {
+            totalBytes.addAndGet(-r.bytes());
         }
     }
 
@@ -135,13 +186,15 @@ public class ExecutionReplay {
         run.listeners.remove(listener);
     }
 
-    private void evictLeastRecent() {
-        int excess = runs.size() - config.stream().maxExecutions();
-        runs.values().stream()
+    /** Forgets up to {@code count} executions nobody listens to, least recently active first; returns how many. */
+    private int evictLeastRecent(int count) {
+        var victims = runs.values().stream()
                 .filter(r -> r.listeners.isEmpty())
                 .sorted(Comparator.comparingLong(r -> r.touchedAt))
-                .limit(Math.max(excess, 0))
-                .forEach(r -> runs.remove(r.executionId, r));
+                .limit(Math.max(count, 0))
+                .toList();
+        victims.forEach(this::forget);
+        return victims.size();
     }
 
     /** Forgets finished executions after the retention time, and unknown ids nobody waits for any more. */
@@ -151,10 +204,12 @@ public class ExecutionReplay {
         long retain = config.stream().retainCompleted().toNanos();
         long stale = config.stream().replayWindow().toNanos();
         int before = runs.size();
-        runs.values().removeIf(r -> r.listeners.isEmpty()
-                && ((r.completedAt >= 0 && now - r.completedAt > retain)
-                || (r.owner() == null && now - r.touchedAt > config.stream().unknownExecutionWait().toNanos())
-                || now - r.touchedAt > stale));
+        synchronized (this) {
+            runs.values().stream().filter(r -> r.listeners.isEmpty()
+                    && ((r.completedAt >= 0 && now - r.completedAt > retain)
+                    || (r.owner() == null && now - r.touchedAt > config.stream().unknownExecutionWait().toNanos())
+                    || now - r.touchedAt > stale)).toList().forEach(this::forget);
+        }
         if (runs.size() != before) {
             LOG.debugf("replay buffer: forgot %d executions, %d kept", before - runs.size(), runs.size());
         }

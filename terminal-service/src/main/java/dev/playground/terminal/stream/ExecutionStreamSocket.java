@@ -27,10 +27,7 @@ public class ExecutionStreamSocket {
     @OnOpen
     @NonBlocking
     void open(WebSocketConnection connection) {
-        ExecutionStream stream = streams.open(connection);
-        if (stream != null) {
-            stream.follow(connection.pathParam("id"), false);
-        }
+        streams.open(connection).follow(connection.pathParam("id"), false);
     }
 
     @OnTextMessage
