@@ -1,7 +1,8 @@
 package dev.playground.gateway;
 
 import dev.playground.contract.Principal;
-import dev.playground.gateway.auth.ApiKeys;
+import dev.playground.contract.problem.ProblemType;
+import dev.playground.gateway.auth.Authenticator;
 import dev.playground.gateway.auth.WebSocketTickets;
 import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.health.AggregatedHealth;
@@ -14,6 +15,7 @@ import dev.playground.gateway.proxy.WebSocketTunnels;
 import dev.playground.gateway.ratelimit.RateLimiter;
 import dev.playground.gateway.routing.ApiRoute;
 import dev.playground.gateway.routing.BodyKind;
+import dev.playground.gateway.routing.Budget;
 import dev.playground.gateway.routing.PathSafety;
 import dev.playground.gateway.routing.RouteTable;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -30,20 +32,21 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The front door: every path outside {@code /q/} comes here. In order: request id, path sanity, the gateway's
- * own endpoints, authentication, rate limit, body checks, principal header, then forwarding to the owning service.
+ * The front door. A request for a preview origin ({@code {sessionId}-{port}.{preview host}}) goes to
+ * {@link PreviewGateway} whatever its path; on the API origin every path outside {@code /q/} and the browser
+ * playground's static files comes here: request id, path sanity, the gateway's own endpoints, authentication, rate
+ * limit, body checks, the signed principal, then forwarding to the owning service.
  */
 @ApplicationScoped
 public class GatewayRouter {
 
     private static final Logger LOG = Logger.getLogger(GatewayRouter.class);
     private static final String HEALTH = "/api/v1/health";
-    private static final String TICKETS = "/api/v1/ws-tickets";
     /** Paths this router answers: all but Quarkus' /q/ and the frontend's static files. */
     static final String API_PATHS = "^/(?!q/|q$|$|index\\.html$|assets/|favicon\\.(?:ico|svg)$).*";
 
     private final GatewayConfig config;
-    private final ApiKeys apiKeys;
+    private final Authenticator authenticator;
     private final WebSocketTickets tickets;
     private final RateLimiter rateLimiter;
     private final Downstreams downstreams;
@@ -52,10 +55,11 @@ public class GatewayRouter {
     private final AggregatedHealth health;
     private volatile boolean shuttingDown;
 
-    public GatewayRouter(GatewayConfig config, ApiKeys apiKeys, WebSocketTickets tickets, RateLimiter rateLimiter,
-            Downstreams downstreams, WebSocketTunnels tunnels, PreviewGateway preview, AggregatedHealth health) {
+    public GatewayRouter(GatewayConfig config, Authenticator authenticator, WebSocketTickets tickets,
+            RateLimiter rateLimiter, Downstreams downstreams, WebSocketTunnels tunnels, PreviewGateway preview,
+            AggregatedHealth health) {
         this.config = config;
-        this.apiKeys = apiKeys;
+        this.authenticator = authenticator;
         this.tickets = tickets;
         this.rateLimiter = rateLimiter;
         this.downstreams = downstreams;
@@ -65,12 +69,24 @@ public class GatewayRouter {
     }
 
     void install(@Observes Router router) {
-        // Everything but Quarkus' own /q/ endpoints (health, metrics, OpenAPI, Swagger UI), which need no key, and the
-        // browser playground's static files (META-INF/resources: /, /index.html, /assets/**), which hold no secret.
-        router.routeWithRegex(API_PATHS).handler(this::handle);
+        // Before anything else (static files, /q/): a preview origin serves nothing of the API's, whatever the path.
+        router.route().order(Integer.MIN_VALUE + 100).handler(rc -> {
+            Optional<PreviewGateway.Origin> origin = preview.origin(rc.request());
+            if (origin.isEmpty()) {
+                rc.next();
+            } else if (begin(rc)) {
+                preview.handle(rc, origin.get(), isWebSocketUpgrade(rc.request()));
+            }
+        });
+        router.routeWithRegex(API_PATHS).handler(rc -> {
+            if (begin(rc)) {
+                handle(rc);
+            }
+        });
     }
 
-    void handle(RoutingContext rc) {
+    /** What every request gets: paused body, a request id, an access log line, path sanity. False when answered. */
+    private boolean begin(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         // Nothing may be read from the body until the request is forwarded (possibly after async look-ups).
         request.pause();
@@ -79,120 +95,71 @@ public class GatewayRouter {
         request.headers().set(Principal.REQUEST_ID_HEADER, requestId);
         rc.addHeadersEndHandler(v -> rc.response().headers().set(Principal.REQUEST_ID_HEADER, requestId));
         long started = System.nanoTime();
-        rc.addEndHandler(v -> LOG.infof("request %s %s %s -> %d in %d ms principal=%s", requestId, request.method(),
-                request.path(), rc.response().getStatusCode(), (System.nanoTime() - started) / 1_000_000,
-                rc.get("gateway.principal", "-")));
-
-        String path = request.path();
-        if (!PathSafety.isCanonical(path)) {
-            Problem.of(400, "bad-path", "Bad path",
+        rc.addEndHandler(v -> LOG.infof("request %s %s %s%s -> %d in %d ms principal=%s", requestId, request.method(),
+                request.authority() == null ? "" : request.authority(), request.path(), rc.response().getStatusCode(),
+                (System.nanoTime() - started) / 1_000_000, rc.get("gateway.principal", "-")));
+        if (!PathSafety.isCanonical(request.path())) {
+            Problem.of(ProblemType.BAD_PATH,
                     "Paths may not contain empty, '.' or '..' segments (also percent-encoded) or backslashes").send(rc);
+            return false;
+        }
+        if (shuttingDown && isWebSocketUpgrade(request)) {
+            Problem.of(ProblemType.SHUTTING_DOWN, "This gateway instance is shutting down; reconnect in a moment")
+                    .header("Retry-After", "1").send(rc);
+            return false;
+        }
+        return true;
+    }
+
+    void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        String path = request.path();
+        if (path.equals(HEALTH)) {
+            if (allowed(rc, HttpMethod.GET)) {
+                request.resume();
+                health.handle(rc);
+            }
+            return;
+        }
+        if (path.equals(Authenticator.TICKETS)) {
+            if (allowed(rc, HttpMethod.POST)) {
+                issueTicket(rc);
+            }
+            return;
+        }
+        Optional<ApiRoute> route = RouteTable.resolve(request.method(), path);
+        if (route.isEmpty()) {
+            Problem.of(ProblemType.NOT_FOUND, "No public endpoint " + request.method() + " " + path
+                    + "; see /q/swagger-ui for the API").send(rc);
             return;
         }
         boolean websocket = isWebSocketUpgrade(request);
-        if (websocket && shuttingDown) {
-            Problem.of(503, "shutting-down", "Shutting down",
-                    "This gateway instance is shutting down; reconnect in a moment").header("Retry-After", "1").send(rc);
-            return;
-        }
-        if (path.startsWith("/preview/")) {
-            preview.handle(rc, websocket);
-            return;
-        }
-        if (path.equals(HEALTH)) {
-            if (request.method() != HttpMethod.GET) {
-                methodNotAllowed(rc, "GET");
-                return;
-            }
-            request.resume();
-            health.handle(rc);
-            return;
-        }
-        if (path.equals(TICKETS)) {
-            if (request.method() != HttpMethod.POST) {
-                methodNotAllowed(rc, "POST");
-                return;
-            }
-            authenticate(rc, false).ifPresent(principal -> {
-                if (rateLimiter.admit(rc, principal, dev.playground.gateway.routing.Budget.GENERAL)) {
-                    request.resume();
-                    WebSocketTickets.Ticket ticket = tickets.issue(principal);
-                    rc.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                            .putHeader("Cache-Control", "no-store")
-                            .end(new JsonObject().put("ticket", ticket.ticket())
-                                    .put("expiresAt", ticket.expiresAt().toString()).encode());
-                }
-            });
-            return;
-        }
-        Optional<ApiRoute> resolved = RouteTable.resolve(request.method(), path);
-        if (resolved.isEmpty()) {
-            Problem.of(404, "not-found", "Not found",
-                    "No public endpoint " + request.method() + " " + path + "; see /q/swagger-ui for the API").send(rc);
-            return;
-        }
-        ApiRoute route = resolved.get();
-        Optional<String> principal = authenticate(rc, websocket);
-        if (principal.isEmpty()) {
+        Optional<String> principal = authenticator.authenticate(rc, websocket);
+        if (principal.isEmpty() || !rateLimiter.admit(rc, principal.get(), route.get().budget())
+                || (!websocket && !bodyAcceptable(rc, route.get()))) {
             return;
         }
         rc.put("gateway.principal", principal.get());
-        if (!rateLimiter.admit(rc, principal.get(), route.budget())) {
-            return;
-        }
-        if (!websocket && !bodyAcceptable(rc, route)) {
-            return;
-        }
-        // Services trust this header, so whatever the caller sent in it is dropped; the key stays at the gateway.
-        request.headers().remove(Principal.HEADER);
-        request.headers().remove("Authorization");
-        request.headers().remove("X-Api-Key");
-        request.headers().set(Principal.HEADER, principal.get());
-
-        Downstreams.Endpoint endpoint = downstreams.endpoint(route.target());
-        long retryAfter = Math.max(1, config.circuitBreaker().delay().toSeconds());
+        authenticator.forward(request, principal.get());
+        var upstream = downstreams.upstream(route.get().target(), timeoutMillis(route.get(), websocket));
         if (websocket) {
-            tunnels.open(rc, downstreams.upgradeClient(), endpoint.address(), request.uri(), endpoint.guard(),
-                    route.target().serviceName(), retryAfter, config.timeouts().defaultTimeout().toMillis());
+            tunnels.open(rc, upstream);
         } else {
-            HttpForwarding.forward(request, downstreams.client(), endpoint.address(), timeoutMillis(route),
-                    endpoint.guard(), route.target().serviceName(), retryAfter, null);
+            HttpForwarding.forward(request, downstreams.client(), upstream);
         }
     }
 
-    private Optional<String> authenticate(RoutingContext rc, boolean websocket) {
-        HttpServerRequest request = rc.request();
-        String key = null;
-        String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = authorization.substring(7).trim();
-        } else if (request.getHeader("X-Api-Key") != null) {
-            key = request.getHeader("X-Api-Key");
-        }
-        if (key != null) {
-            Optional<String> principal = apiKeys.principalFor(key);
-            if (principal.isEmpty()) {
-                unauthorized(rc, "The API key is not valid; check it, or ask the operator for one");
+    private void issueTicket(RoutingContext rc) {
+        authenticator.authenticate(rc, false).ifPresent(principal -> {
+            if (rateLimiter.admit(rc, principal, Budget.GENERAL)) {
+                rc.request().resume();
+                WebSocketTickets.Ticket ticket = tickets.issue(principal);
+                rc.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store")
+                        .end(new JsonObject().put("ticket", ticket.ticket())
+                                .put("expiresAt", ticket.expiresAt().toString()).encode());
             }
-            return principal;
-        }
-        String ticket = websocket ? request.getParam("ticket") : null;
-        if (ticket != null) {
-            Optional<String> principal = tickets.redeem(ticket);
-            if (principal.isEmpty()) {
-                unauthorized(rc, "The WebSocket ticket is unknown, used or expired; tickets are single-use and "
-                        + "short-lived: get a new one with POST " + TICKETS + " just before connecting");
-            }
-            return principal;
-        }
-        unauthorized(rc, websocket
-                ? "Authenticate the upgrade with 'Authorization: Bearer <key>', 'X-Api-Key', or ?ticket= from POST " + TICKETS
-                : "Send your API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
-        return Optional.empty();
-    }
-
-    private static void unauthorized(RoutingContext rc, String detail) {
-        Problem.of(401, "unauthorized", "Unauthorized", detail).header("WWW-Authenticate", "Bearer").send(rc);
+        });
     }
 
     private boolean bodyAcceptable(RoutingContext rc, ApiRoute route) {
@@ -201,15 +168,14 @@ public class GatewayRouter {
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
         if (chunked && lengthHeader == null) {
             // Every limit below is decided before the first byte is forwarded, which needs the declared length.
-            Problem.of(411, "length-required", "Length required",
+            Problem.of(ProblemType.LENGTH_REQUIRED,
                     "Send request bodies with a Content-Length header (chunked uploads are not accepted)").send(rc);
             return false;
         }
         long length = 0;
         if (lengthHeader != null) {
             if (!lengthHeader.matches("\\d{1,18}")) {
-                Problem.of(400, "bad-content-length", "Bad Content-Length",
-                        "Content-Length must be a non-negative integer").send(rc);
+                Problem.of(ProblemType.BAD_CONTENT_LENGTH, "Content-Length must be a non-negative integer").send(rc);
                 return false;
             }
             length = Long.parseLong(lengthHeader);
@@ -220,14 +186,13 @@ public class GatewayRouter {
             case FILE_JSON, FILE_BYTES -> config.limits().fileBody().asLongValue();
         };
         if (length > limit) {
-            Problem.of(413, "payload-too-large", "Payload too large",
-                    "This endpoint accepts request bodies up to " + limit + " bytes; this one declares " + length)
-                    .with("maxBytes", limit).send(rc);
+            Problem.of(ProblemType.TOO_LARGE, "This endpoint accepts request bodies up to " + limit
+                    + " bytes; this one declares " + length).with("maxBytes", limit).send(rc);
             return false;
         }
         if (length > 0 && route.body() != BodyKind.FILE_BYTES && !isJson(request.getHeader("Content-Type"))) {
-            Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                    "Send this body as JSON with 'Content-Type: application/json'").send(rc);
+            Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send this body as JSON with 'Content-Type: application/json'")
+                    .send(rc);
             return false;
         }
         return true;
@@ -241,7 +206,10 @@ public class GatewayRouter {
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
-    private long timeoutMillis(ApiRoute route) {
+    private long timeoutMillis(ApiRoute route, boolean websocket) {
+        if (websocket) {
+            return config.timeouts().defaultTimeout().toMillis();
+        }
         return switch (route.timeout()) {
             case DEFAULT -> config.timeouts().defaultTimeout().toMillis();
             case EXECUTIONS -> config.timeouts().executions().toMillis();
@@ -249,9 +217,13 @@ public class GatewayRouter {
         };
     }
 
-    private static void methodNotAllowed(RoutingContext rc, String allow) {
-        Problem.of(405, "method-not-allowed", "Method not allowed", "Use " + allow + " on " + rc.request().path())
-                .header("Allow", allow).send(rc);
+    private static boolean allowed(RoutingContext rc, HttpMethod method) {
+        if (rc.request().method() == method) {
+            return true;
+        }
+        Problem.of(ProblemType.METHOD_NOT_ALLOWED, "Use " + method + " on " + rc.request().path())
+                .header("Allow", method.name()).send(rc);
+        return false;
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest request) {

@@ -99,17 +99,26 @@ class CircuitBreakerTest {
         given().get("/api/v1/health").then()
                 .body("services.'session-service'.circuitBreaker", equalTo("CLOSED"));
 
-        // terminal-service saying 503 itself: its own answer reaches the caller, and it counts as a failure,
-        // so within one window (4 calls at ratio 0.5) the gateway stops asking it.
-        given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal?overloaded")
-                .then().statusCode(503).body("detail", equalTo("terminal-service is overloaded"));
-        int calls = 1;
+        // A service shedding load (its own 503 problem with Retry-After) is alive: its answer reaches the caller every
+        // time and trips nothing, so one principal's back-pressure never closes the service to everyone.
+        for (int i = 0; i < 8; i++) {
+            given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal?overloaded")
+                    .then().statusCode(503).header("Retry-After", "1")
+                    .body("detail", equalTo("terminal-service is overloaded"));
+        }
+        given().get("/api/v1/health").then()
+                .body("services.'terminal-service'.circuitBreaker", equalTo("CLOSED"));
+
+        // A bare 503 (no problem document: the service cannot serve) counts as a failure, so within one window
+        // (4 calls at ratio 0.5) the gateway stops asking it.
+        int calls = 0;
         String detail;
         do {
-            detail = given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal?overloaded")
-                    .then().statusCode(503).extract().path("detail");
+            var reply = given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal?broken")
+                    .then().statusCode(503).extract();
+            detail = reply.contentType().startsWith("application/problem+json") ? reply.path("detail") : reply.asString();
             calls++;
-        } while (detail.equals("terminal-service is overloaded") && calls < 10);
+        } while (detail.equals("Service Unavailable") && calls < 10);
         assertTrue(detail.contains("terminal-service is failing"), detail);
         assertTrue(calls <= 5, "breaker opened after " + calls + " calls");
         given().get("/api/v1/health").then()

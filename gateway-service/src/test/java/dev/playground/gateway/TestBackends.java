@@ -39,7 +39,10 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
         for (String name : new String[] {"executor-service", "session-service", "terminal-service", "preview"}) {
             startServer(name, 0);
         }
+        int tunnel = TunnelStandIn.start(ports.get("preview"));
         return Map.of(
+                "gateway.preview.tunnel-host", "127.0.0.1",
+                "gateway.preview.tunnel-port", Integer.toString(tunnel),
                 "gateway.services.executor-url", "http://127.0.0.1:" + ports.get("executor-service"),
                 "gateway.services.session-url", "http://127.0.0.1:" + ports.get("session-service"),
                 "gateway.services.terminal-url", "http://127.0.0.1:" + ports.get("terminal-service"),
@@ -48,6 +51,7 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        TunnelStandIn.stop();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
     }
 
@@ -76,18 +80,19 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
 
     private static void onRequest(String name, HttpServerRequest req) {
         String principal = req.getHeader("X-Playground-Principal");
+        boolean signed = principal != null && AUTH.verify(principal, req.getHeader("X-Playground-Principal-Signature"),
+                java.time.Instant.now());
         if (name.equals("session-service") && req.path().startsWith("/internal/sessions/")) {
             String id = req.path().substring("/internal/sessions/".length());
             // Like session-service: another principal's session does not exist.
-            if (!id.equals(PREVIEW_SESSION) || !"alice".equals(principal)) {
+            if (!id.equals(PREVIEW_SESSION) || !"alice".equals(principal) || !signed) {
                 req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
                         .end(new JsonObject().put("status", 404).put("detail", "no session " + id).encode());
                 return;
             }
             req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("id", id).put("owner", "alice").put("state", "RUNNING")
-                    .put("ports", new JsonArray().add(new JsonObject().put("port", 3000).put("host", "127.0.0.1")
-                            .put("targetPort", ports.get("preview"))))
+                    .put("id", id).put("owner", "alice").put("state", "RUNNING").put("host", "local")
+                    .put("containerId", "c-1").put("workdir", "/workspace").put("ports", new JsonArray().add(3000))
                     .encode());
             return;
         }
@@ -97,8 +102,15 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
             return;
         }
         if (req.path().endsWith("/overloaded") || "overloaded".equals(req.query())) {
+            // A service shedding load speaks for itself: a problem document with Retry-After.
             req.response().setStatusCode(503).putHeader("Content-Type", "application/problem+json")
+                    .putHeader("Retry-After", "1")
                     .end(new JsonObject().put("status", 503).put("detail", name + " is overloaded").encode());
+            return;
+        }
+        if ("broken".equals(req.query())) {
+            // Something in front of a service that cannot serve (a bare 503, no problem document).
+            req.response().setStatusCode(503).putHeader("Content-Type", "text/plain").end("Service Unavailable");
             return;
         }
         req.body().onSuccess(body -> {
@@ -107,6 +119,7 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
                     .put("method", req.method().name())
                     .put("uri", req.uri())
                     .put("principal", principal)
+                    .put("signed", signed)
                     .put("principalHeaders", req.headers().getAll("X-Playground-Principal").size())
                     .put("requestId", req.getHeader("X-Request-Id"))
                     .put("apiKeyForwarded", req.getHeader("X-Api-Key") != null || req.getHeader("Authorization") != null)
@@ -138,6 +151,9 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
         ws.textMessageHandler(text -> ws.writeTextMessage(name + " echo: " + text));
         ws.binaryMessageHandler(bytes -> ws.writeBinaryMessage(Buffer.buffer().appendBuffer(bytes).appendBuffer(bytes)));
     }
+
+    private static final dev.playground.contract.auth.InternalAuth AUTH = dev.playground.contract.auth.InternalAuth
+            .withSecret("test", java.util.Optional.of(dev.playground.contract.testing.TestSecrets.INTERNAL));
 
     static String sha256(String key) {
         try {

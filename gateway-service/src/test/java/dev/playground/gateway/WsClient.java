@@ -28,9 +28,15 @@ final class WsClient implements AutoCloseable {
 
     /** Connects to the gateway; returns the upgrade's HTTP status when the gateway refuses it. */
     static Result connect(String uri, MultiMap headers) {
+        return connect("localhost:" + RestAssured.port, uri, headers);
+    }
+
+    /** Connects to the gateway with {@code authority} as the Host (a preview origin, say). */
+    static Result connect(String authority, String uri, MultiMap headers) {
         HttpClient client = TestBackends.vertx.createHttpClient();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setHost("localhost").setPort(RestAssured.port).setURI(uri).setHeaders(headers);
+                .setHost("localhost").setPort(RestAssured.port).setURI(uri)
+                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers).set("Host", authority));
         try {
             BlockingQueue<String> texts = new LinkedBlockingQueue<>();
             CompletableFuture<String> closed = new CompletableFuture<>();

@@ -168,15 +168,39 @@ public interface GatewayConfig {
     }
 
     interface Preview {
-        /** HMAC key shared with session-service, which signs the tokens (env PLAYGROUND_PREVIEW_SECRET). */
+        /**
+         * HMAC key shared with session-service, which signs the tokens (env PLAYGROUND_PREVIEW_SECRET): at least 32
+         * bytes, or the gateway does not start.
+         */
         Optional<String> secret();
+
+        /**
+         * Where previews are served (env PLAYGROUND_PREVIEW_BASE_URL, shared with session-service): a request whose
+         * Host is {@code {sessionId}-{port}.{host of this URL}} is a preview, on an origin of its own.
+         */
+        @WithName("base-url")
+        @WithDefault("http://preview.localhost:8080")
+        String baseUrl();
+
+        /** terminal-service's preview tunnel server (SOCKS5, internal), through which every preview goes. */
+        @WithName("tunnel-host")
+        @WithDefault("terminal-service")
+        String tunnelHost();
+
+        /** Port of terminal-service's preview tunnel server. */
+        @WithName("tunnel-port")
+        @WithDefault("1080")
+        int tunnelPort();
 
         /** How long a session's preview address is cached after a lookup in session-service. */
         @WithName("target-cache-ttl")
         @WithDefault("5s")
         Duration targetCacheTtl();
 
-        /** Mark the preview cookie Secure (needed with SameSite=None in cross-site iframes; browsers accept it on localhost). */
+        /**
+         * Mark the preview cookie Secure, SameSite=None and Partitioned (CHIPS), as a preview in another origin's iframe
+         * needs; browsers accept Secure cookies on http://*.localhost. Off: SameSite=Lax (previews opened in a tab only).
+         */
         @WithName("cookie-secure")
         @WithDefault("true")
         boolean cookieSecure();

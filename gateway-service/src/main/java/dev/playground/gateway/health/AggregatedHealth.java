@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * {@code GET /api/v1/health}: each service's readiness ({@code /q/health/ready}) and its circuit breaker, asked in
  * parallel; 200 when every service is UP, 503 otherwise. It goes around the breakers on purpose: it is how an
- * operator sees whether a service is back.
+ * operator sees whether a service is back. Public, so it shows states only (each check's name and status): error
+ * texts, hosts and addresses stay in the services' own {@code /q/health}, on the internal network.
  */
 @ApplicationScoped
 public class AggregatedHealth {
@@ -58,12 +59,15 @@ public class AggregatedHealth {
                 .map(response -> {
                     JsonObject state = new JsonObject()
                             .put("status", response.statusCode() == 200 ? "UP" : "DOWN")
-                            .put("httpStatus", response.statusCode())
                             .put("circuitBreaker", breaker);
                     try {
                         JsonObject body = response.bodyAsJsonObject();
                         if (body != null && body.getJsonArray("checks") != null) {
-                            state.put("checks", body.getJsonArray("checks"));
+                            JsonObject checks = new JsonObject();
+                            body.getJsonArray("checks").stream().filter(JsonObject.class::isInstance)
+                                    .map(JsonObject.class::cast)
+                                    .forEach(c -> checks.put(c.getString("name", "?"), c.getString("status", "DOWN")));
+                            state.put("checks", checks);
                         }
                     } catch (RuntimeException notJson) {
                         // A readiness answer without a JSON body still tells UP or DOWN by its status.
@@ -72,7 +76,7 @@ public class AggregatedHealth {
                 })
                 .otherwise(failure -> new JsonObject()
                         .put("status", "DOWN")
-                        .put("error", "unreachable: " + failure.getMessage())
+                        .put("reachable", false)
                         .put("circuitBreaker", breaker));
     }
 }

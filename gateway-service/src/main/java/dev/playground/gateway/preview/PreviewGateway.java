@@ -1,23 +1,31 @@
 package dev.playground.gateway.preview;
 
-import dev.playground.contract.Principal;
+import dev.playground.contract.auth.InternalAuth;
 import dev.playground.contract.preview.PreviewToken;
+import dev.playground.contract.problem.ProblemType;
+import dev.playground.gateway.auth.Authenticator;
 import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.problem.Problem;
 import dev.playground.gateway.problem.ProblemException;
 import dev.playground.gateway.problem.RequestIds;
 import dev.playground.gateway.proxy.Downstreams;
 import dev.playground.gateway.proxy.HttpForwarding;
+import dev.playground.gateway.proxy.Upstream;
 import dev.playground.gateway.proxy.UpstreamErrors;
 import dev.playground.gateway.proxy.WebSocketTunnels;
 import dev.playground.gateway.ratelimit.RateLimiter;
 import dev.playground.gateway.routing.Budget;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
@@ -25,10 +33,12 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * {@code /preview/{sessionId}/{port}/**}: the web server inside a session container, for a browser iframe that
- * carries no API key. The first request brings the signed token in {@code ?token=}; the gateway answers with a
- * cookie scoped to {@code /preview/{sessionId}/{port}/}, so the page's relative asset and WebSocket (hot reload)
- * requests are let in too. The container sees the path below that prefix, and the prefix in X-Forwarded-Prefix.
+ * Previews: the web server inside a session, for a browser iframe or tab that carries no API key. Each session port
+ * has its own origin, {@code {sessionId}-{port}.{preview host}}, never the API's, so a preview page (its scripts, a
+ * service worker it registers) reaches nothing of the API, of Swagger UI, or of another preview. The first request
+ * brings the signed token in {@code ?token=}; the gateway answers with a cookie for that origin alone and redirects
+ * to the same URL without the token. The request reaches the port through terminal-service's tunnels (the session
+ * has no network), as the token's owner.
  */
 @ApplicationScoped
 public class PreviewGateway {
@@ -36,85 +46,88 @@ public class PreviewGateway {
     /** Name of the cookie that carries the preview token after the first request. */
     public static final String COOKIE = "pg_preview";
     private static final Logger LOG = Logger.getLogger(PreviewGateway.class);
-    private static final Pattern PATH = Pattern.compile("^/preview/([A-Za-z0-9_-]{1,64})/(\\d{1,5})(/.*)?$");
+
+    /** A preview origin's session and port. */
+    public record Origin(String sessionId, int port) {
+    }
 
     private final GatewayConfig config;
     private final PreviewTargets targets;
     private final RateLimiter rateLimiter;
     private final Downstreams downstreams;
     private final WebSocketTunnels tunnels;
+    private final Authenticator authenticator;
     private final byte[] secret;
+    private final Pattern host;
 
     public PreviewGateway(GatewayConfig config, PreviewTargets targets, RateLimiter rateLimiter, Downstreams downstreams,
-            WebSocketTunnels tunnels) {
+            WebSocketTunnels tunnels, Authenticator authenticator) {
         this.config = config;
         this.targets = targets;
         this.rateLimiter = rateLimiter;
         this.downstreams = downstreams;
         this.tunnels = tunnels;
-        this.secret = config.preview().secret().filter(s -> !s.isBlank())
-                .map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        if (secret == null) {
-            LOG.warn("PLAYGROUND_PREVIEW_SECRET is empty: every preview request will be refused");
-        }
+        this.authenticator = authenticator;
+        this.secret = InternalAuth.strongSecret("gateway.preview.secret (PLAYGROUND_PREVIEW_SECRET)",
+                config.preview().secret());
+        String domain = URI.create(config.preview().baseUrl()).getHost().toLowerCase(Locale.ROOT);
+        this.host = Pattern.compile("^([a-z0-9][a-z0-9-]{0,62})-(\\d{1,5})\\." + Pattern.quote(domain) + "(?::\\d{1,5})?$");
     }
 
-    public void handle(RoutingContext rc, boolean websocket) {
-        HttpServerRequest request = rc.request();
-        Matcher m = PATH.matcher(request.path());
+    /** The session and port a request's Host names, when it is a preview origin. */
+    public Optional<Origin> origin(HttpServerRequest request) {
+        String authority = request.getHeader("Host");
+        if (authority == null) {
+            return Optional.empty();
+        }
+        Matcher m = host.matcher(authority.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            Problem.of(404, "not-found", "Not found",
-                    "Preview URLs look like /preview/{sessionId}/{port}/; use the previewUrl of the session's port").send(rc);
-            return;
+            return Optional.empty();
         }
-        String sessionId = m.group(1);
         int port = Integer.parseInt(m.group(2));
-        if (m.group(3) == null) {
-            // Without the trailing slash the page's relative URLs would resolve outside the preview prefix.
-            String query = request.query();
-            request.resume();
-            rc.response().setStatusCode(308)
-                    .putHeader("Location", request.path() + "/" + (query == null ? "" : "?" + query)).end();
-            return;
-        }
+        return port >= 1 && port <= 65535 ? Optional.of(new Origin(m.group(1), port)) : Optional.empty();
+    }
+
+    public void handle(RoutingContext rc, Origin origin, boolean websocket) {
+        HttpServerRequest request = rc.request();
         String fromQuery = request.getParam("token");
         String token = fromQuery != null ? fromQuery : cookie(request);
         if (token == null) {
-            Problem.of(401, "preview-token-missing", "Preview token missing",
-                    "Open the session port's previewUrl (it carries ?token=); this browser has no preview cookie for "
-                            + "/preview/" + sessionId + "/" + port + "/").send(rc);
+            Problem.of(ProblemType.PREVIEW_TOKEN_MISSING, "Open the session port's previewUrl (it carries ?token=); "
+                    + "this browser has no preview cookie for this origin").send(rc);
             return;
         }
-        Optional<PreviewToken> verified = secret == null ? Optional.empty()
-                : PreviewToken.verify(token, secret, Instant.now());
-        if (verified.isEmpty() || !verified.get().sessionId().equals(sessionId) || verified.get().port() != port) {
-            Problem.of(403, "preview-token-invalid", "Preview token invalid",
-                    "The preview token is expired, forged, or for another session or port; fetch the session again "
-                            + "(GET /api/v1/sessions/" + sessionId + ") for a fresh previewUrl").send(rc);
+        Optional<PreviewToken> verified = PreviewToken.verify(token, secret, Instant.now())
+                .filter(t -> t.sessionId().equals(origin.sessionId()) && t.port() == origin.port());
+        if (verified.isEmpty()) {
+            Problem.of(ProblemType.PREVIEW_TOKEN_INVALID, "The preview token is expired, forged, or for another "
+                    + "session or port; fetch the session again (GET /api/v1/sessions/" + origin.sessionId()
+                    + ") for a fresh previewUrl").send(rc);
             return;
         }
         PreviewToken claims = verified.get();
-        if (!rateLimiter.admit(rc, claims.owner(), Budget.PREVIEW)) {
+        if (!rateLimiter.admit(rc, claims.owner(), Budget.PREVIEW) || (!websocket && !withinSizeLimit(rc))) {
             return;
         }
-        if (!websocket && !withinSizeLimit(rc)) {
-            return;
-        }
-        String requestId = rc.get(RequestIds.CONTEXT_KEY);
-        String prefix = "/preview/" + sessionId + "/" + port;
-        String uri = m.group(3) + queryWithoutToken(request.query());
-        String what = "the preview server on port " + port + " of session " + sessionId;
-        request.headers().remove(Principal.HEADER);
-        request.headers().remove("X-Api-Key");
-        stripPreviewCookie(request);
-        request.headers().set("X-Forwarded-Prefix", prefix);
         if (fromQuery != null) {
             long maxAge = Math.max(0, Duration.between(Instant.now(), claims.expiresAt()).toSeconds());
-            String cookie = COOKIE + "=" + token + "; Path=" + prefix + "/; Max-Age=" + maxAge + "; HttpOnly"
-                    + (config.preview().cookieSecure() ? "; Secure; SameSite=None" : "; SameSite=Lax");
+            // Host-only (no Domain): the cookie goes to this one origin, never to the API or another preview.
+            String cookie = COOKIE + "=" + token + "; Path=/; Max-Age=" + maxAge + "; HttpOnly"
+                    + (config.preview().cookieSecure() ? "; Secure; SameSite=None; Partitioned" : "; SameSite=Lax");
             rc.addHeadersEndHandler(v -> rc.response().headers().add("Set-Cookie", cookie));
+            if (!websocket && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)) {
+                // The token leaves the address bar (and the page's reach): the cookie carries it from now on.
+                request.resume();
+                rc.response().setStatusCode(302).putHeader("Cache-Control", "no-store")
+                        .putHeader("Location", request.path() + queryWithoutToken(request.query())).end();
+                return;
+            }
         }
-        targets.resolve(sessionId, port, claims.owner(), requestId).onComplete(ar -> {
+        Authenticator.strip(request);
+        stripPreviewCookie(request);
+        String requestId = rc.get(RequestIds.CONTEXT_KEY);
+        String what = "the preview server on port " + origin.port() + " of session " + origin.sessionId();
+        targets.resolve(origin.sessionId(), origin.port(), claims.owner(), requestId).onComplete(ar -> {
             if (ar.failed()) {
                 request.resume();
                 Throwable cause = UpstreamErrors.unwrap(ar.cause());
@@ -123,23 +136,46 @@ public class PreviewGateway {
                 problem.send(rc);
                 return;
             }
-            LOG.debugf("request %s preview of session %s port %d -> %s", requestId, sessionId, port, ar.result());
+            Upstream upstream = new Upstream(SocketAddress.inetSocketAddress(origin.port(), origin.sessionId()),
+                    tunnel(claims.owner()), null, what, 1, config.timeouts().preview().toMillis(),
+                    request.path() + queryWithoutToken(request.query()));
+            LOG.debugf("request %s preview of session %s port %d", requestId, origin.sessionId(), origin.port());
             if (websocket) {
-                tunnels.open(rc, downstreams.upgradeClient(), ar.result(), uri, null, what, 1,
-                        config.timeouts().preview().toMillis());
+                tunnels.open(rc, upstream);
             } else {
-                HttpForwarding.forward(request, downstreams.client(), ar.result(),
-                        config.timeouts().preview().toMillis(), null, what, 1, uri);
+                HttpForwarding.forward(request, downstreams.client(), upstream);
             }
         });
     }
+
+    /**
+     * terminal-service's tunnel server, logged in as the token's owner with the gateway's signature. The same options
+     * serve an owner for a minute (the signature stays valid for five): the HTTP client pools connections per proxy
+     * login, so a page's many requests share a few tunnels instead of opening one each.
+     */
+    private ProxyOptions tunnel(String owner) {
+        long now = System.nanoTime();
+        Login login = logins.compute(owner, (o, old) -> old != null && now - old.madeAt() < LOGIN_REUSE_NANOS ? old
+                : new Login(new ProxyOptions().setType(ProxyType.SOCKS5).setHost(config.preview().tunnelHost())
+                        .setPort(config.preview().tunnelPort()).setUsername(o).setPassword(authenticator.signature(o)),
+                        now));
+        if (logins.size() > 10_000) {
+            logins.clear();
+        }
+        return login.options();
+    }
+
+    private record Login(ProxyOptions options, long madeAt) {
+    }
+
+    private static final long LOGIN_REUSE_NANOS = Duration.ofMinutes(1).toNanos();
+    private final java.util.Map<String, Login> logins = new java.util.concurrent.ConcurrentHashMap<>();
 
     private boolean withinSizeLimit(RoutingContext rc) {
         String length = rc.request().getHeader("Content-Length");
         long limit = config.limits().previewBody().asLongValue();
         if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
-            Problem.of(413, "payload-too-large", "Payload too large",
-                    "Preview request bodies are limited to " + limit + " bytes").send(rc);
+            Problem.of(ProblemType.TOO_LARGE, "Preview request bodies are limited to " + limit + " bytes").send(rc);
             return false;
         }
         return true;

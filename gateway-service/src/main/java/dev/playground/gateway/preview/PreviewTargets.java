@@ -1,6 +1,10 @@
 package dev.playground.gateway.preview;
 
 import dev.playground.contract.Principal;
+import dev.playground.contract.problem.ProblemType;
+import dev.playground.contract.session.InternalSession;
+import dev.playground.contract.session.SessionState;
+import dev.playground.gateway.auth.Authenticator;
 import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.problem.Problem;
 import dev.playground.gateway.problem.ProblemException;
@@ -8,9 +12,6 @@ import dev.playground.gateway.proxy.Downstreams;
 import dev.playground.gateway.routing.Downstream;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -24,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Where a session's preview port lives on the preview network, asked of session-service
- * ({@code GET /internal/sessions/{id}} as the token's owner) and kept briefly, since a page load fetches many assets.
+ * Whether a session's preview port can be reached, asked of session-service ({@code GET /internal/sessions/{id}} as
+ * the token's owner, signed) and kept briefly, since a page load fetches many assets: a session that is not running,
+ * or a port it did not declare, gets a problem a person can act on before any tunnel is tried.
  */
 @ApplicationScoped
 public class PreviewTargets {
@@ -34,42 +36,37 @@ public class PreviewTargets {
     };
     private static final int MAX_CACHED = 10_000;
 
-    private record Cached(JsonObject session, long expiresAtNanos) {
+    private record Cached(InternalSession session, long expiresAtNanos) {
     }
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Downstreams downstreams;
     private final GatewayConfig config;
+    private final Authenticator authenticator;
 
-    public PreviewTargets(Downstreams downstreams, GatewayConfig config) {
+    public PreviewTargets(Downstreams downstreams, GatewayConfig config, Authenticator authenticator) {
         this.downstreams = downstreams;
         this.config = config;
+        this.authenticator = authenticator;
     }
 
-    /** The address of {@code port} of the owner's session; fails with a ProblemException the caller can answer. */
-    public Future<SocketAddress> resolve(String sessionId, int port, String owner, String requestId) {
+    /** Succeeds when {@code port} of the owner's session can be previewed; fails with a ProblemException otherwise. */
+    public Future<InternalSession> resolve(String sessionId, int port, String owner, String requestId) {
         return session(sessionId, owner, requestId).compose(session -> {
-            String state = session.getString("state", "");
-            if (!"RUNNING".equals(state) && !"STARTING".equals(state)) {
-                return Future.failedFuture(new ProblemException(Problem.of(409, "session-not-running",
-                        "Session not running", "Session " + sessionId + " is " + state
-                                + "; start it with POST /api/v1/sessions/" + sessionId + "/start")));
+            if (session.state() != SessionState.RUNNING && session.state() != SessionState.STARTING) {
+                return Future.failedFuture(new ProblemException(Problem.of(ProblemType.SESSION_NOT_RUNNING, "Session "
+                        + sessionId + " is " + session.state() + "; start it with POST /api/v1/sessions/" + sessionId
+                        + "/start")));
             }
-            JsonArray ports = session.getJsonArray("ports", new JsonArray());
-            for (int i = 0; i < ports.size(); i++) {
-                JsonObject p = ports.getJsonObject(i);
-                if (p.getInteger("port", -1) == port && p.getString("host") != null) {
-                    return Future.succeededFuture(SocketAddress.inetSocketAddress(
-                            p.getInteger("targetPort", port), p.getString("host")));
-                }
+            if (!session.exposes(port)) {
+                return Future.failedFuture(new ProblemException(Problem.of(ProblemType.NOT_FOUND, "Session " + sessionId
+                        + " does not expose port " + port + "; create the session with \"ports\": [" + port + "]")));
             }
-            return Future.failedFuture(new ProblemException(Problem.of(404, "preview-port-unknown", "Preview port unknown",
-                    "Session " + sessionId + " does not expose port " + port
-                            + "; create the session with \"ports\": [" + port + "]")));
+            return Future.succeededFuture(session);
         });
     }
 
-    private Future<JsonObject> session(String sessionId, String owner, String requestId) {
+    private Future<InternalSession> session(String sessionId, String owner, String requestId) {
         String key = sessionId + '\n' + owner;
         Cached cached = cache.get(key);
         long now = System.nanoTime();
@@ -82,6 +79,7 @@ public class PreviewTargets {
                 .get(endpoint.address().port(), endpoint.address().host(),
                         base.getRawPath() + "/internal/sessions/" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8))
                 .putHeader(Principal.HEADER, owner)
+                .putHeader(Principal.SIGNATURE_HEADER, authenticator.signature(owner))
                 .putHeader(Principal.REQUEST_ID_HEADER, requestId)
                 .timeout(config.timeouts().defaultTimeout().toMillis())
                 .send()
@@ -94,15 +92,15 @@ public class PreviewTargets {
         }
         return Future.fromCompletionStage(outcome).compose(response -> {
             if (response.statusCode() == 404) {
-                return Future.failedFuture(new ProblemException(Problem.of(404, "session-not-found", "Session not found",
+                return Future.failedFuture(new ProblemException(Problem.of(ProblemType.NOT_FOUND,
                         "There is no session " + sessionId + " for the owner of this preview link")));
             }
             if (response.statusCode() != 200) {
-                return Future.failedFuture(new ProblemException(Problem.of(502, "bad-gateway", "Bad gateway",
-                        "session-service answered " + response.statusCode() + " when asked where session " + sessionId
-                                + " lives; retry shortly")));
+                return Future.failedFuture(new ProblemException(Problem.of(ProblemType.BAD_GATEWAY,
+                        "session-service answered " + response.statusCode() + " when asked about session " + sessionId
+                                + "; retry shortly")));
             }
-            JsonObject session = response.bodyAsJsonObject();
+            InternalSession session = response.bodyAsJson(InternalSession.class);
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }

@@ -1,6 +1,7 @@
 package dev.playground.gateway.problem;
 
 import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,25 +17,20 @@ public final class Problem {
 
     /** Media type of every gateway error body. */
     public static final String MEDIA_TYPE = ApiProblem.MEDIA_TYPE;
-    private static final String TYPE_BASE = ApiProblem.TYPE_BASE;
 
-    private final int status;
-    private final String slug;
-    private final String title;
+    private final ProblemType type;
     private final String detail;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> extensions = new LinkedHashMap<>();
 
-    private Problem(int status, String slug, String title, String detail) {
-        this.status = status;
-        this.slug = slug;
-        this.title = title;
+    private Problem(ProblemType type, String detail) {
+        this.type = type;
         this.detail = detail;
     }
 
-    /** A problem with a stable type slug (the type URI is derived from it) and a human title and detail. */
-    public static Problem of(int status, String slug, String title, String detail) {
-        return new Problem(status, slug, title, detail);
+    /** A problem of the contract's catalogue, with a detail a person can act on. */
+    public static Problem of(ProblemType type, String detail) {
+        return new Problem(type, detail);
     }
 
     /** Adds a response header (Retry-After, Allow, WWW-Authenticate...). */
@@ -50,7 +46,7 @@ public final class Problem {
     }
 
     public int status() {
-        return status;
+        return type.status();
     }
 
     /** The response headers this problem asks for. */
@@ -60,11 +56,7 @@ public final class Problem {
 
     /** The JSON body, with {@code instance} set to the request path and the request id added. */
     public JsonObject body(String instance, String requestId) {
-        JsonObject json = new JsonObject()
-                .put("type", TYPE_BASE + slug)
-                .put("title", title)
-                .put("status", status)
-                .put("detail", detail);
+        JsonObject json = new JsonObject(ApiProblem.body(type, detail));
         if (instance != null) {
             json.put("instance", instance);
         }
@@ -81,9 +73,9 @@ public final class Problem {
         if (response.headWritten() || response.ended()) {
             return;
         }
-        response.setStatusCode(status);
+        response.setStatusCode(type.status());
         headers.forEach(response::putHeader);
-        if (status == 413 || status == 411) {
+        if (type.status() == 413 || type.status() == 411) {
             // Do not read a body we refused; the connection goes with the answer.
             response.putHeader("Connection", "close");
         }

@@ -1,8 +1,11 @@
 package dev.playground.gateway.proxy;
 
+import dev.playground.contract.problem.ApiProblem;
+
 /**
- * A downstream answered, but with 502/503/504: it counts as a failure for the circuit breaker while its own
- * answer is still passed through to the caller.
+ * A downstream answered 502/503/504 without speaking for itself: it counts as a failure for the circuit breaker while
+ * its answer is still passed through to the caller. A service that answers one of these with its own problem+json
+ * (its back-pressure: a queue full, a principal over its share) is alive and well, and trips nothing.
  */
 final class DownstreamFailure extends RuntimeException {
 
@@ -17,7 +20,8 @@ final class DownstreamFailure extends RuntimeException {
         return answer;
     }
 
-    static boolean isFailureStatus(int status) {
-        return status == 502 || status == 503 || status == 504;
+    static boolean isFailure(int status, String contentType) {
+        boolean spokeForItself = contentType != null && contentType.startsWith(ApiProblem.MEDIA_TYPE);
+        return (status == 502 || status == 503 || status == 504) && !spokeForItself;
     }
 }

@@ -8,8 +8,6 @@ import io.smallrye.faulttolerance.api.Guard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
@@ -39,7 +37,6 @@ public class Downstreams {
 
     private final Map<Downstream, Endpoint> endpoints = new EnumMap<>(Downstream.class);
     private final HttpClient client;
-    private final NetClient upgradeClient;
     private final WebClient webClient;
     private final GatewayConfig config;
     private final CircuitBreakerMaintenance breakers;
@@ -54,8 +51,6 @@ public class Downstreams {
                 .setMaxWebSockets(10_000);
         this.client = vertx.createHttpClient(options);
         this.webClient = WebClient.wrap(client);
-        this.upgradeClient = vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) config.services().connectTimeout().toMillis()));
         endpoints.put(Downstream.EXECUTOR, endpoint(Downstream.EXECUTOR, config.services().executorUrl()));
         endpoints.put(Downstream.SESSION, endpoint(Downstream.SESSION, config.services().sessionUrl()));
         endpoints.put(Downstream.TERMINAL, endpoint(Downstream.TERMINAL, config.services().terminalUrl()));
@@ -104,6 +99,13 @@ public class Downstreams {
                 guard, state);
     }
 
+    /** Where a request for {@code service} goes: its address, its breaker, the path unchanged. */
+    public Upstream upstream(Downstream service, long timeoutMillis) {
+        Endpoint e = endpoint(service);
+        return new Upstream(e.address(), null, e.guard(), service.serviceName(),
+                Math.max(1, config.circuitBreaker().delay().toSeconds()), timeoutMillis, null);
+    }
+
     static boolean isServiceFailure(Throwable t) {
         if (t instanceof CallerGone) {
             return false;
@@ -120,11 +122,6 @@ public class Downstreams {
         return client;
     }
 
-    /** TCP connections for WebSocket upgrades: one fresh connection per tunnel, never pooled. */
-    public NetClient upgradeClient() {
-        return upgradeClient;
-    }
-
     public WebClient webClient() {
         return webClient;
     }
@@ -132,6 +129,5 @@ public class Downstreams {
     @PreDestroy
     void close() {
         client.close();
-        upgradeClient.close();
     }
 }

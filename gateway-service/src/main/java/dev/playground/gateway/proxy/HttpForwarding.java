@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
@@ -35,33 +34,32 @@ public final class HttpForwarding {
     private HttpForwarding() {
     }
 
-    /**
-     * @param guard the target's circuit breaker, or null for targets that must not trip one (previews)
-     * @param what the target as a person would name it, for error details
-     * @param rewrittenUri the URI to send instead of the incoming one, or null to keep it
-     */
-    public static void forward(HttpServerRequest request, HttpClient client, SocketAddress target, long idleTimeoutMs,
-            Guard guard, String what, long retryAfterSeconds, String rewrittenUri) {
+    /** Forwards {@code request} (paused) to {@code upstream}. */
+    public static void forward(HttpServerRequest request, HttpClient client, Upstream upstream) {
+        RequestOptions origin = new RequestOptions().setServer(upstream.address()).setIdleTimeout(upstream.timeoutMillis());
+        if (upstream.tunnel() != null) {
+            origin.setProxyOptions(upstream.tunnel());
+        }
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
-                .originRequestProvider((req, c) -> c.request(new RequestOptions()
-                        .setServer(target)
-                        .setIdleTimeout(idleTimeoutMs)));
+                .originRequestProvider((req, c) -> c.request(origin));
         proxy.addInterceptor(new ProxyInterceptor() {
             @Override
             public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-                if (rewrittenUri != null) {
-                    context.request().setURI(rewrittenUri);
+                if (upstream.uri() != null) {
+                    context.request().setURI(upstream.uri());
                 }
-                return guarded(context, guard, what, retryAfterSeconds);
+                return guarded(context, upstream);
             }
         });
         proxy.handle(request);
     }
 
-    private static Future<ProxyResponse> guarded(ProxyContext context, Guard guard, String what, long retryAfterSeconds) {
+    private static Future<ProxyResponse> guarded(ProxyContext context, Upstream upstream) {
+        Guard guard = upstream.guard();
         HttpServerRequest incoming = context.request().proxiedRequest();
         Supplier<CompletionStage<ProxyResponse>> call = () -> context.sendRequest()
-                .compose(response -> DownstreamFailure.isFailureStatus(response.getStatusCode())
+                .compose(response -> DownstreamFailure.isFailure(response.getStatusCode(),
+                                response.headers().get("Content-Type"))
                         ? Future.<ProxyResponse>failedFuture(new DownstreamFailure(response.getStatusCode(), response))
                         : Future.succeededFuture(response),
                         failure -> Future.failedFuture(incoming.response().closed() ? new CallerGone(failure) : failure))
@@ -79,8 +77,9 @@ public final class HttpForwarding {
                 return Future.succeededFuture((ProxyResponse) answered.answer());
             }
             String requestId = incoming.getHeader(Principal.REQUEST_ID_HEADER);
-            LOG.warnf("request %s %s %s: %s not reached: %s", requestId, incoming.method(), incoming.path(), what, cause);
-            Problem problem = UpstreamErrors.problemFor(cause, what, retryAfterSeconds);
+            LOG.warnf("request %s %s %s: %s not reached: %s", requestId, incoming.method(), incoming.path(),
+                    upstream.what(), cause);
+            Problem problem = UpstreamErrors.problemFor(cause, upstream.what(), upstream.retryAfterSeconds());
             ProxyResponse response = context.request().release().response()
                     .setStatusCode(problem.status());
             response.headers().clear();

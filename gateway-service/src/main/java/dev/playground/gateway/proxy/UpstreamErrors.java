@@ -1,5 +1,6 @@
 package dev.playground.gateway.proxy;
 
+import dev.playground.contract.problem.ProblemType;
 import dev.playground.gateway.problem.Problem;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import java.util.concurrent.CompletionException;
@@ -25,17 +26,14 @@ public final class UpstreamErrors {
     public static Problem problemFor(Throwable failure, String what, long retryAfterSeconds) {
         Throwable t = unwrap(failure);
         if (t instanceof CircuitBreakerOpenException) {
-            return Problem.of(503, "service-unavailable", "Service unavailable",
-                    what + " is failing, so the gateway stops sending it requests for a moment; retry after "
+            return Problem.of(ProblemType.UNAVAILABLE, what + " is failing, so the gateway stops sending it requests for a moment; retry after "
                             + retryAfterSeconds + " s")
                     .header("Retry-After", Long.toString(retryAfterSeconds));
         }
         if (t instanceof TimeoutException) {
-            return Problem.of(504, "upstream-timeout", "Upstream timeout",
-                    what + " did not answer in time; retry, or check GET /api/v1/health");
+            return Problem.of(ProblemType.UPSTREAM_TIMEOUT, what + " did not answer in time; retry, or check GET /api/v1/health");
         }
-        return Problem.of(503, "service-unavailable", "Service unavailable",
-                what + " cannot be reached right now; retry shortly, or check GET /api/v1/health")
+        return Problem.of(ProblemType.UNAVAILABLE, what + " cannot be reached right now; retry shortly, or check GET /api/v1/health")
                 .header("Retry-After", "1");
     }
 

@@ -11,9 +11,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import dev.playground.gateway.config.GatewayConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import java.util.Set;
@@ -44,9 +46,18 @@ public class WebSocketTunnels {
 
     private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
     private final Vertx vertx;
+    private final NetClient direct;
+    private final int connectTimeoutMillis;
 
-    public WebSocketTunnels(Vertx vertx) {
+    public WebSocketTunnels(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
+        this.connectTimeoutMillis = (int) config.services().connectTimeout().toMillis();
+        this.direct = vertx.createNetClient(new NetClientOptions().setConnectTimeout(connectTimeoutMillis));
+    }
+
+    @PreDestroy
+    void close() {
+        direct.close();
     }
 
     /** How many tunnels are open now. */
@@ -55,17 +66,22 @@ public class WebSocketTunnels {
     }
 
     /**
-     * Opens a tunnel for an upgrade request (already paused and authenticated).
-     *
-     * @param guard the target's circuit breaker, or null (previews)
+     * Opens a tunnel for an upgrade request (already paused and authenticated). Each tunnel has its own connection,
+     * never pooled; one through a SOCKS5 tunnel server (a preview) has its own client too, closed with it.
      */
-    public void open(RoutingContext rc, NetClient net, SocketAddress target, String uri, Guard guard, String what,
-            long retryAfterSeconds, long handshakeTimeoutMillis) {
+    public void open(RoutingContext rc, Upstream upstream) {
         HttpServerRequest request = rc.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+        NetClient net = upstream.tunnel() == null ? direct : vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout(connectTimeoutMillis).setProxyOptions(upstream.tunnel()));
+        Runnable release = upstream.tunnel() == null ? () -> { } : net::close;
+        Guard guard = upstream.guard();
+        String what = upstream.what();
+        long retryAfterSeconds = upstream.retryAfterSeconds();
+        String uri = upstream.uri() != null ? upstream.uri() : request.uri();
         Supplier<CompletionStage<UpstreamHandshake.Answer>> call = () -> UpstreamHandshake
-                .perform(vertx, net, target, uri, headers, handshakeTimeoutMillis)
-                .compose(answer -> DownstreamFailure.isFailureStatus(answer.status())
+                .perform(vertx, net, upstream.address(), uri, headers, upstream.timeoutMillis())
+                .compose(answer -> DownstreamFailure.isFailure(answer.status(), answer.headers().get("Content-Type"))
                         ? Future.<UpstreamHandshake.Answer>failedFuture(new DownstreamFailure(answer.status(), answer))
                         : Future.succeededFuture(answer))
                 .toCompletionStage();
@@ -78,9 +94,10 @@ public class WebSocketTunnels {
         Context context = Vertx.currentContext();
         Future.fromCompletionStage(outcome, context).onComplete(ar -> {
             if (ar.succeeded() && ar.result().status() == 101) {
-                splice(rc, ar.result(), context);
+                splice(rc, ar.result(), context, release);
                 return;
             }
+            release.run();
             request.resume();
             Throwable cause = ar.failed() ? UpstreamErrors.unwrap(ar.cause()) : null;
             UpstreamHandshake.Answer answered = ar.succeeded() ? ar.result()
@@ -101,7 +118,7 @@ public class WebSocketTunnels {
         });
     }
 
-    private void splice(RoutingContext rc, UpstreamHandshake.Answer answer, Context context) {
+    private void splice(RoutingContext rc, UpstreamHandshake.Answer answer, Context context, Runnable release) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = request.response();
         response.setStatusCode(101);
@@ -113,11 +130,15 @@ public class WebSocketTunnels {
                 LOG.warnf("request %s WebSocket %s: client side could not switch protocols: %s",
                         request.getHeader(Principal.REQUEST_ID_HEADER), request.path(), ar.cause());
                 upstream.close();
+                release.run();
                 return;
             }
             Tunnel tunnel = new Tunnel(ar.result(), upstream, context);
             open.add(tunnel);
-            tunnel.start(() -> open.remove(tunnel));
+            tunnel.start(() -> {
+                open.remove(tunnel);
+                release.run();
+            });
             if (answer.leftover().length() > 0) {
                 tunnel.fromUpstream(answer.leftover());
             }

@@ -1,5 +1,6 @@
 package dev.playground.gateway.ratelimit;
 
+import dev.playground.contract.problem.ProblemType;
 import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.problem.Problem;
 import dev.playground.gateway.routing.Budget;
@@ -68,8 +69,7 @@ public class RateLimiter {
         if (decision.allowed()) {
             return true;
         }
-        Problem.of(429, "rate-limited", "Too many requests",
-                "The " + budget.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " budget of " + decision.limit()
+        Problem.of(ProblemType.RATE_LIMITED, "The " + budget.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " budget of " + decision.limit()
                         + " requests per " + decision.windowSeconds() + " s is used up for '" + principal
                         + "'; retry after " + decision.retryAfterSeconds() + " s")
                 .header("Retry-After", Long.toString(decision.retryAfterSeconds()))
