@@ -38,6 +38,7 @@ base() {
 
 infra() {
   build playground/postgres:17 images/postgres
+  build playground/egress-proxy:latest images/egress-proxy
   local libs=images/kafka/target/libs
   if [ ! -d "$libs" ] || [ images/kafka/pom.xml -nt "$libs" ]; then
     rm -rf "$libs"

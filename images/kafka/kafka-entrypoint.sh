@@ -9,6 +9,9 @@ CONF=/var/lib/kafka/server.properties
 : "${KAFKA_ADVERTISED_LISTENERS:=PLAINTEXT://kafka:9092}"
 : "${KAFKA_NUM_PARTITIONS:=3}"
 : "${KAFKA_HEAP_OPTS:=-Xms128m -Xmx512m}"
+# A COMPLETED execution event carries the whole result: up to the executor's maximum output per stream, twice,
+# plus the compile step's. 64 MiB holds the default maximum (8 MiB per stream) with room for JSON escaping.
+: "${KAFKA_MESSAGE_MAX_BYTES:=67108864}"
 
 cat > "$CONF" <<PROPS
 process.roles=broker,controller
@@ -29,6 +32,8 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
+message.max.bytes=${KAFKA_MESSAGE_MAX_BYTES}
+replica.fetch.max.bytes=${KAFKA_MESSAGE_MAX_BYTES}
 PROPS
 
 CP="/opt/kafka/libs/*"
