@@ -74,6 +74,7 @@ export class FilesPane {
   private readonly editorError = new ErrorLine();
   private readonly editorHost = h('div', { class: 'editor-host' });
   private readonly binaryNote = h('div', { class: 'binary-note', hidden: true });
+  private readonly noFile = h('p', { class: 'no-file muted' }, 'Open a file from the tree, or create one.');
   private readonly editor: CodeEditor;
 
   private entries: FileEntry[] = [];
@@ -108,7 +109,8 @@ export class FilesPane {
     this.saveButton.addEventListener('click', () => void this.save());
     this.editorEl = h('section', { class: 'pane file-editor' },
       h('div', { class: 'pane-title' }, this.fileTitle, this.saveButton),
-      this.editorError.el, this.binaryNote, this.editorHost);
+      this.editorError.el, this.binaryNote, this.noFile, this.editorHost);
+    this.editorHost.hidden = true;
     this.setEditable(editable);
   }
 
@@ -159,7 +161,7 @@ export class FilesPane {
     return h('ul', { role: 'group' }, ...nodes.map((n) => {
       const dir = n.type === 'directory';
       const open = this.expanded.has(n.path);
-      const icon = dir ? (open ? '▾ 📂' : '▸ 📁') : n.type === 'symlink' ? '↪' : '📄';
+      const icon = dir ? (open ? '▾' : '▸') : n.type === 'symlink' ? '↪' : '·';
       const item = h('button', {
         type: 'button',
         class: `tree-item${n.path === this.selected ? ' selected' : ''}${n.path === this.openPath ? ' open' : ''}`,
@@ -168,7 +170,7 @@ export class FilesPane {
         'aria-expanded': dir ? String(open) : undefined,
         title: n.type === 'symlink' ? `${n.path} → ${n.target}` : dir ? n.path : `${n.path} (${formatBytes(n.size)})`,
         onclick: () => void this.activate(n),
-      }, h('span', { class: 'icon', 'aria-hidden': 'true' }, icon), ` ${n.name}`);
+      }, h('span', { class: 'icon', 'aria-hidden': 'true' }, icon), ` ${n.name}${dir ? '/' : ''}`);
       return h('li', {}, item, dir && open ? this.list(n.children) : null);
     }));
   }
@@ -209,7 +211,7 @@ export class FilesPane {
       }
       // An unsaved edit of this file survives closing and reopening it.
       const dirty = this.saved.has(path) && this.editor.text(path) !== this.saved.get(path);
-      this.binaryNote.hidden = true;
+      this.binaryNote.hidden = this.noFile.hidden = true;
       this.editorHost.hidden = false;
       this.editor.open(path, text, languageOfFile(path), !dirty);
       this.editor.setReadOnly(!this.editable);
@@ -223,7 +225,7 @@ export class FilesPane {
 
   private showBinary(path: string, size: number): void {
     this.openPath = undefined;
-    this.editorHost.hidden = true;
+    this.editorHost.hidden = this.noFile.hidden = true;
     this.binaryNote.hidden = false;
     replace(this.binaryNote, h('p', {}, `${path} is not text (${formatBytes(size)}).`),
       h('button', {
@@ -346,6 +348,8 @@ export class FilesPane {
     if (this.openPath) this.editor.forget(this.openPath);
     this.openPath = undefined;
     this.editor.open('', '', undefined, true);
+    this.editorHost.hidden = true;
+    this.noFile.hidden = false;
     this.updateDirty();
   }
 

@@ -74,6 +74,7 @@ export class RunOutput {
     this.compileBox.hidden = true;
     this.compileBox.classList.remove('failed');
     this.transcript.replaceChildren();
+    this.transcript.hidden = false;
     if (placeholder) this.transcript.append(h('span', { class: 'muted' }, placeholder));
     this.hidePrompt();
     this.summary.hidden = true;
@@ -140,6 +141,7 @@ export class RunOutput {
       this.compileBox.classList.add('failed');
       replace(this.compileBox, h('h3', {}, `Compile error${r.compile?.exitCode !== undefined ? ` (exit code ${r.compile.exitCode})` : ''}: the program did not run`), this.compileText);
       if (!this.compileText.textContent) this.compileText.textContent = '(the compiler printed nothing)';
+      this.transcript.hidden = !this.transcript.textContent;
     }
     if (r.run?.stdoutTruncated || r.run?.stderrTruncated) this.write('\n[output truncated at the output limit]\n', 'info');
     if (!this.transcript.textContent && r.verdict !== 'COMPILE_ERROR' && r.status === 'COMPLETED') {

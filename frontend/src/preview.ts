@@ -11,11 +11,18 @@ export class PreviewPane {
   private readonly frameHost = h('div', { class: 'preview-host' });
   private readonly error = new ErrorLine();
   private readonly reloadButton = h('button', { class: 'small', title: 'Load the preview again' }, '↻ Reload');
-  private readonly openButton = h('button', { class: 'small', title: 'Open the preview in a new tab' }, 'Open in new tab ↗');
+  private readonly openButton = h('button', { class: 'small', title: 'Open the preview in a new tab' }, '↗ New tab');
   private session: Session;
+  private readonly onPolicyViolation = (e: SecurityPolicyViolationEvent) => {
+    if (e.effectiveDirective === 'frame-src' && this.frameHost.querySelector('iframe')) {
+      this.error.show(`This page's Content-Security-Policy lets previews load only from their own origin `
+        + `(http://*.preview.localhost:* or https:), and the gateway gave ${e.blockedURI}.`);
+    }
+  };
 
   constructor(private readonly api: Api, session: Session) {
     this.session = session;
+    document.addEventListener('securitypolicyviolation', this.onPolicyViolation);
     this.reloadButton.addEventListener('click', () => void this.reload());
     this.openButton.addEventListener('click', () => void this.openInTab());
     this.portSelect.addEventListener('change', () => this.load());
@@ -46,6 +53,10 @@ export class PreviewPane {
     }
   }
 
+  dispose(): void {
+    document.removeEventListener('securitypolicyviolation', this.onPolicyViolation);
+  }
+
   private port(): Session['ports'][number] | undefined {
     return this.session.ports.find((p) => String(p.port) === this.portSelect.value) ?? this.session.ports[0];
   }
@@ -53,6 +64,7 @@ export class PreviewPane {
   private load(): void {
     const port = this.port();
     if (!port) return;
+    this.error.clear();
     const url = new URL(port.previewUrl, location.href);
     const frame = h('iframe', {
       class: 'preview-frame',

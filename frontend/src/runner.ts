@@ -303,7 +303,7 @@ export class RunView {
       h('a', { href: `#/run/${r.id}`, class: 'history-item', 'data-id': r.id },
         h('span', { class: 'lang' }, r.language ?? '?'),
         verdictBadge(r.verdict, r.status),
-        h('span', { class: 'when muted' }, timeAgo(r.createdAt))));
+        h('span', { class: 'when muted' }, `${timeAgo(r.createdAt)} · `, h('code', {}, r.id.slice(0, 8)))));
   }
 
   private markActive(): void {

@@ -29,8 +29,8 @@ function stateBadge(state: SessionState): HTMLElement {
 
 export class SessionsView {
   readonly el: HTMLElement;
-  private readonly template = h('select', { 'aria-label': 'Template' }, ...TEMPLATES.map((t) => h('option', { value: t }, t)));
-  private readonly ports = h('input', { type: 'text', placeholder: 'ports, e.g. 3000', 'aria-label': 'Ports', class: 'ports' });
+  private readonly template = h('select', {}, ...TEMPLATES.map((t) => h('option', { value: t }, t)));
+  private readonly ports = h('input', { type: 'text', placeholder: 'e.g. 3000', class: 'ports' });
   private readonly createButton = h('button', { type: 'submit', class: 'primary' }, 'Create');
   private readonly createError = new ErrorLine();
   private readonly list = h('ul', { class: 'session-list' });
@@ -47,7 +47,9 @@ export class SessionsView {
       h('aside', { class: 'session-sidebar' },
         h('h2', {}, 'New session'),
         h('form', { class: 'create-session', onsubmit: (e: Event) => { e.preventDefault(); void this.create(); } },
-          h('div', { class: 'row' }, this.template, this.ports, this.createButton)),
+          h('label', {}, 'Template', this.template),
+          h('label', {}, 'Preview ports', this.ports),
+          this.createButton),
         this.createError.el,
         h('div', { class: 'pane-title' }, h('h2', {}, 'Sessions'),
           h('button', { class: 'icon', title: 'Refresh', 'aria-label': 'Refresh sessions', onclick: () => void this.refreshList() }, '↻')),
@@ -214,6 +216,7 @@ class SessionWorkspace {
   dispose(): void {
     window.clearTimeout(this.pollTimer);
     this.terminal.dispose();
+    this.preview.dispose();
   }
 
   private showBanner(s: Session): void {
@@ -221,7 +224,7 @@ class SessionWorkspace {
     this.banner.hidden = s.state === 'RUNNING';
     if (stopped) {
       replace(this.banner,
-        h('span', {}, `This session is ${s.state}${s.stoppedAt ? ` since ${timeAgo(s.stoppedAt)}` : ''}. Its files are kept and can be read; start it to edit them and open a terminal.`),
+        h('span', {}, `This session is ${s.state.toLowerCase()}${s.stoppedAt ? ` (${timeAgo(s.stoppedAt)})` : ''}. Its files are kept and can be read; start it to edit them and open a terminal.`),
         h('button', { class: 'small primary', onclick: () => void this.start() }, 'Start the session'));
     } else if (s.state === 'STARTING') {
       replace(this.banner, h('span', {}, 'The session is starting…'));

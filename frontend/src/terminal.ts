@@ -68,7 +68,11 @@ export class TerminalPane {
   /** Closes the shell and says why in the terminal. */
   disconnect(reason: string): void {
     window.clearTimeout(this.retryTimer);
+    const wasOpen = this.socket !== undefined || this.waitingForUser;
     this.closeSocket();
+    this.waitingForUser = false;
+    this.attempts = 0;
+    if (wasOpen) this.term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`);
     this.setStatus(reason);
     this.reconnectButton.hidden = true;
   }

@@ -92,6 +92,7 @@ describe(`the browser playground at ${baseUrl}`, () => {
     const compiler = await textOf(page.locator('.compile-output.failed'), 'Compile error');
     assert.match(compiler, /error/i, `the compiler's complaint is shown: ${compiler}`);
     assert.ok(!(await page.locator('.transcript').textContent()).includes('never printed'));
+    await screenshot(page, 'run-compile-error');
   });
 
   test('a matplotlib plot saved under out/ appears under the output as an image', async () => {
@@ -100,10 +101,14 @@ describe(`the browser playground at ${baseUrl}`, () => {
     await runAndWait(90_000);
     const verdict = await page.locator('.summary [data-verdict]').getAttribute('data-verdict');
     assert.equal(verdict, 'OK', `the plotting run succeeds: ${await page.locator('.run-output').textContent()}`);
-    await eventually('an artifact image in the output (the result lists artifacts: [{name: "out/plot.png", url}])', async () => {
+    await eventually('the plot shown as an image under the output', async () => {
       const img = page.locator('img.artifact-image');
-      if (!(await img.count())) return false;
-      return img.first().evaluate((el) => el.complete && el.naturalWidth > 0);
+      if (!(await img.count())) {
+        throw new Error('the finished run shows no artifact: its result has no artifacts [{name, size, contentType, url}] for out/plot.png');
+      }
+      const loaded = await img.first().evaluate((el) => el.complete && el.naturalWidth > 0);
+      if (!loaded) throw new Error(`the <img> did not load: ${await page.locator('.artifacts').textContent()}`);
+      return true;
     }, 20_000);
     await screenshot(page, 'run-plot');
   });
@@ -126,16 +131,21 @@ describe(`the browser playground at ${baseUrl}`, () => {
     await page.locator('.tree-item[data-path="server.js"]').waitFor();
 
     await textOf(page.locator('.terminal-status'), 'connected', 30_000);
+    await textOf(page.locator('.terminal-host .xterm-rows'), '$', 30_000);
     await page.locator('.terminal-host').click();
     await page.keyboard.type('node server.js\n');
     await textOf(page.locator('.terminal-host .xterm-rows'), 'listening on 3000', 30_000);
 
-    const frame = page.frameLocator('iframe.preview-frame');
     await eventually('the server\'s page in the preview pane', async () => {
       await page.click('.preview-pane button:has-text("Reload")');
-      await page.locator('iframe.preview-frame').waitFor();
-      const text = await frame.locator('body').textContent({ timeout: 3000 });
-      return text?.includes('Hello from a playground session') ? text : (text ?? '').slice(0, 200);
+      const iframe = page.locator('iframe.preview-frame');
+      const src = await iframe.getAttribute('src');
+      const frame = await (await iframe.elementHandle()).contentFrame();
+      if (!frame) throw new Error(`the frame (src ${src}) has no document: ${await page.locator('.preview-pane').textContent()}`);
+      await frame.waitForLoadState('load', { timeout: 5000 }).catch(() => {});
+      const text = await frame.locator('body').textContent({ timeout: 3000 }).catch((e) => `(unreadable: ${e.message.split('\n')[0]})`);
+      if (text?.includes('Hello from a playground session')) return true;
+      throw new Error(`the frame (src ${src}, now at ${frame.url()}) shows: ${(text ?? '').trim().slice(0, 200)}`);
     }, 45_000, 1500);
     await screenshot(page, 'sessions');
   });

@@ -37,8 +37,12 @@ export async function launch() {
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? await context.newPage();
   // What goes wrong inside the page (CSP refusals, uncaught errors) is printed: it explains a failure.
+  const printed = new Set();
   page.on('console', (m) => {
-    if (m.type() === 'error') console.log(`  [page console] ${m.text()}`);
+    if (m.type() === 'error' && !printed.has(m.text())) {
+      printed.add(m.text());
+      console.log(`  [page console] ${m.text()}`);
+    }
   });
   page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
   return {
@@ -56,6 +60,7 @@ export async function screenshot(page, name) {
   if (process.env.SCREENSHOTS !== '1') return;
   const dir = resolve(frontendDir, '../docs/screenshots');
   mkdirSync(dir, { recursive: true });
+  await page.waitForTimeout(1000); // a frame from another origin paints a moment after it loaded
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
