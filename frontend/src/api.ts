@@ -116,7 +116,7 @@ export class Api {
   /** Opens a WebSocket on this page's host, authenticated by a fresh single-use ticket. */
   async socket(path: string, query: Query = {}): Promise<WebSocket> {
     const { ticket } = await this.json<{ ticket: string }>('POST', '/api/v1/ws-tickets');
-    const url = new URL(path, location.href);
+    const url = onThisOrigin(path);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     for (const [k, v] of Object.entries({ ...query, ticket })) {
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -133,7 +133,7 @@ export class Api {
 
   /** Sends one request; any answer but 2xx becomes an ApiError carrying the problem the gateway sent. */
   async call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
-    const url = new URL(path, location.href);
+    const url = onThisOrigin(path);
     for (const [k, v] of Object.entries(options.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
@@ -176,6 +176,15 @@ export async function problemOf(response: Response): Promise<Problem> {
     detail: `The gateway answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
       + (retry ? `; try again in ${retry} s.` : '.'),
   };
+}
+
+/**
+ * The URL on this page's origin, whatever origin `path` names: the key goes to the gateway that served the page and
+ * nowhere else, even when an answer (an artifact's url, say) spells out another host.
+ */
+export function onThisOrigin(path: string): URL {
+  const url = new URL(path, location.href);
+  return url.origin === location.origin ? url : new URL(url.pathname + url.search, location.href);
 }
 
 function enc(segment: string): string {

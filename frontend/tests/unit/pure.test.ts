@@ -1,6 +1,6 @@
 // The page's pure logic: what it decides without a browser or a server.
-import { describe, expect, it } from 'vitest';
-import { filePath, problemOf } from '../../src/api';
+import { describe, expect, it, vi } from 'vitest';
+import { filePath, onThisOrigin, problemOf } from '../../src/api';
 import { splitArgs } from '../../src/args';
 import { SeqFilter, backoffMs } from '../../src/execution-stream';
 import { fileNameProblem } from '../../src/file-tabs';
@@ -67,6 +67,15 @@ describe('the file tree', () => {
     expect(tree.map((n) => n.name)).toEqual(['lib', 'src', 'README.md', 'server.js']);
     expect(tree[1].children.map((n) => n.path)).toEqual(['src/a.js', 'src/b.js']);
     expect(buildTree(listing, true).map((n) => n.name)).toContain('.npm');
+  });
+});
+
+describe('where the key goes', () => {
+  it('only to the page\'s own origin, even when a URL names another host', () => {
+    vi.stubGlobal('location', new URL('http://localhost:8080/#/run'));
+    expect(onThisOrigin('/api/v1/executions/e1/artifacts/out%2Fplot.png').href).toBe('http://localhost:8080/api/v1/executions/e1/artifacts/out%2Fplot.png');
+    expect(onThisOrigin('https://elsewhere.example/api/v1/x?y=1').href).toBe('http://localhost:8080/api/v1/x?y=1');
+    vi.unstubAllGlobals();
   });
 });
 
