@@ -145,7 +145,7 @@ describe(`the browser playground at ${baseUrl}`, () => {
       await frame.waitForLoadState('load', { timeout: 5000 }).catch(() => {});
       const text = await frame.locator('body').textContent({ timeout: 3000 }).catch((e) => `(unreadable: ${e.message.split('\n')[0]})`);
       if (text?.includes('Hello from a playground session')) return true;
-      throw new Error(`the frame (src ${src}, now at ${frame.url()}) shows: ${(text ?? '').trim().slice(0, 200)}`);
+      throw new Error(`the frame (src ${src}, now at ${frame.url()}) shows: ${(text ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)}`);
     }, 45_000, 1500);
     await screenshot(page, 'sessions');
   });
