@@ -247,7 +247,7 @@ export class RunView {
       },
       status: (state, detail) => {
         if (state === 'connecting') this.output.setStatus('Connecting…');
-        else if (state === 'reconnecting') this.output.setStatus(`Connection lost (${detail ?? 'closed'}); reconnecting…`, 'error');
+        else if (state === 'reconnecting') this.output.setStatus(`Reconnecting… (${detail ?? 'the connection was lost'})`, 'error');
         else if (state === 'live') this.output.setStatus('Running…');
         else if (state === 'failed') {
           this.output.setStatus(`The output stream failed: ${detail}`, 'error');

@@ -159,4 +159,23 @@ describe(`the browser playground at ${baseUrl}`, () => {
     await textOf(page.locator('.file-editor .file-title'), 'server.js');
     await textOf(page.locator('.file-editor .cm-content'), 'Hello from a playground session');
   });
+
+  test('a stopped session\'s files are still listed and readable, and the page offers to start it', async () => {
+    assert.ok(sessionId, 'the session scenario created a session');
+    await page.click('.session-header button:has-text("Stop")');
+    await textOf(page.locator('.session-header [data-state]'), 'STOPPED', 60_000);
+    await textOf(page.locator('.banner'), 'Start the session');
+    await page.reload();
+    await textOf(page.locator('.session-header [data-state]'), 'STOPPED', 30_000);
+    await eventually('server.js listed in the stopped session\'s tree', async () => {
+      if (await page.locator('.tree-item[data-path="server.js"]').count()) return true;
+      throw new Error(`the tree shows: ${(await page.locator('.files-pane').textContent()).replace(/\s+/g, ' ')}`);
+    }, 15_000);
+    await textOf(page.locator('.file-editor .cm-content'), 'Hello from a playground session');
+    assert.match(await page.locator('.file-editor .file-title').textContent(), /read-only/);
+
+    await page.click('.banner button:has-text("Start the session")');
+    await textOf(page.locator('.session-header [data-state]'), 'RUNNING', 120_000);
+    await textOf(page.locator('.terminal-status'), 'connected', 30_000);
+  });
 });
