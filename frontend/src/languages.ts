@@ -67,15 +67,15 @@ const starters: Record<string, { file: string; code: string }> = {
   },
   go: {
     file: 'main.go',
-    code: 'package main\n\nimport (\n\t"bufio"\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Print("What is your name? ")\n\tname, _ := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\n\tfmt.Printf("Hello, %s!\\n", name[:len(name)-1])\n}\n',
+    code: 'package main\n\nimport (\n\t"bufio"\n\t"fmt"\n\t"os"\n\t"strings"\n)\n\nfunc main() {\n\tfmt.Print("What is your name? ")\n\tname, _ := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\n\tfmt.Printf("Hello, %s!\\n", strings.TrimSpace(name))\n}\n',
   },
   rust: {
     file: 'main.rs',
     code: 'use std::io::{self, Write};\n\nfn main() {\n    print!("What is your name? ");\n    io::stdout().flush().unwrap();\n    let mut name = String::new();\n    io::stdin().read_line(&mut name).unwrap();\n    println!("Hello, {}!", name.trim());\n}\n',
   },
-  ruby: { file: 'main.rb', code: "print 'What is your name? '\nname = gets.chomp\nputs \"Hello, #{name}!\"\n" },
+  ruby: { file: 'main.rb', code: "print 'What is your name? '\nname = gets.to_s.chomp\nputs \"Hello, #{name}!\"\n" },
   php: { file: 'main.php', code: '<?php\n$name = readline("What is your name? ");\necho "Hello, $name!\\n";\n' },
-  lua: { file: 'main.lua', code: 'io.write("What is your name? ")\nlocal name = io.read()\nprint("Hello, " .. name .. "!")\n' },
+  lua: { file: 'main.lua', code: 'io.write("What is your name? ")\nlocal name = io.read() or ""\nprint("Hello, " .. name .. "!")\n' },
   bash: { file: 'main.sh', code: 'read -r -p "What is your name? " name\necho "Hello, $name!"\n' },
 };
 
