@@ -105,9 +105,41 @@ public final class Gateway {
                 : HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    /** A GET of an absolute URL (a preview URL) without the API key, as a browser iframe would. */
+    /**
+     * A GET of a preview URL without the API key, as a browser does: a name under {@code .localhost} is loopback
+     * (Chromium resolves it so; Java does not, so the request goes to the gateway with the URL's Host), the first
+     * answer's redirect is followed with the cookie it set.
+     */
     public static Reply browse(String absoluteUrl) {
-        return send(HttpRequest.newBuilder(URI.create(absoluteUrl)).timeout(Duration.ofSeconds(30)).GET());
+        return browse(absoluteUrl, null);
+    }
+
+    /** As {@link #browse(String)}, with a cookie the browser already holds for that origin. */
+    public static Reply browse(String absoluteUrl, String cookie) {
+        URI uri = URI.create(absoluteUrl);
+        Reply reply = send(toLoopback(uri, cookie));
+        String setCookie = reply.header("Set-Cookie");
+        if (reply.status() == 302 && reply.header("Location") != null) {
+            String next = uri.resolve(reply.header("Location")).toString();
+            return browse(next, setCookie == null ? cookie : setCookie.split(";", 2)[0]);
+        }
+        return reply;
+    }
+
+    /** A request to {@code uri} as a browser sends it: to loopback for *.localhost, with the URL's own Host. */
+    static HttpRequest.Builder toLoopback(URI uri, String cookie) {
+        URI gateway = URI.create(URL);
+        boolean local = uri.getHost().endsWith(".localhost");
+        URI target = local ? URI.create(gateway.getScheme() + "://" + gateway.getAuthority() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())) : uri;
+        var b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET();
+        if (local) {
+            b.header("Host", uri.getAuthority());
+        }
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return b;
     }
 
     HttpRequest.Builder request(String path) {

@@ -91,8 +91,8 @@ class S6AbuseTest {
             } catch (java.util.concurrent.CompletionException refusedUpgrade) {
                 // refused before the upgrade: also right
             }
-            String preview = "/preview/" + id + "/3000/";
-            assertNotEquals(200, bob.get(preview).status(), "no preview without alice's token");
+            String preview = Gateway.URL.replace("localhost", id + "-3000.preview.localhost") + "/";
+            assertNotEquals(200, Gateway.browse(preview).status(), "no preview without alice's token");
             assertEquals("RUNNING", alice.get(base).json().get("state").asText(), "nothing bob did changed alice's session");
         } finally {
             alice.delete(base);

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
@@ -190,7 +191,9 @@ public class PackageInstaller {
                 s.id, s.owner));
         labels.put(ROLE_LABEL, ROLE_DOWNLOAD);
         labels.put(DEADLINE_LABEL, Long.toString(deadline / 1000 + 1));
-        String id = spec.applyTo(docker.createContainerCmd(s.image))
+        var create = spec.applyTo(docker.createContainerCmd(s.image));
+        // Its output is read from the attach stream; a log driver would keep a second copy on disk.
+        String id = create.withHostConfig(create.getHostConfig().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
                 .withLabels(labels)
                 .withWorkingDir("/tmp")
                 .withEnv(env)

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
@@ -60,7 +61,9 @@ public class SessionContainers {
                 .withBind(new Bind(s.volumeName, new Volume(workdir)))
                 .withRuntime(sandbox.runtime().orElse(null));
         var create = spec.applyTo(docker.createContainerCmd(s.image));
-        String id = create.withHostConfig(create.getHostConfig().withInit(true))
+        // No log driver: work arrives by exec, and a program writing to the init's stdout must not fill the disk.
+        String id = create.withHostConfig(create.getHostConfig().withInit(true)
+                        .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
                 .withName("playground-session-" + s.id)
                 .withLabels(labels(s))
                 .withWorkingDir(workdir)
