@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.testing.KafkaTestBroker;
 import dev.playground.executor.config.ExecutorConfig;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -43,7 +44,9 @@ class HostileProgramTest {
         Map<String, Object> tight = Map.of("wallTimeMs", 3000, "cpuTimeMs", 1500, "memoryMb", 64, "outputBytes", 4096);
         List<Case> cases = List.of(
                 new Case("fork bomb", "python", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
-                        tight, r -> verdictIs(r, "TIME_LIMIT_EXCEEDED")),
+                        // Under gVisor the bomb's 64 processes can fill the memory limit before the time limit.
+                        tight, r -> verdictIs(r, gvisor() && "MEMORY_LIMIT_EXCEEDED".equals(r.getString("verdict"))
+                                ? "MEMORY_LIMIT_EXCEEDED" : "TIME_LIMIT_EXCEEDED")),
                 new Case("memory bomb", "python", "x = []\nwhile True:\n    x.append(bytearray(10 * 1024 * 1024))",
                         tight, r -> verdictIs(r, "MEMORY_LIMIT_EXCEEDED")),
                 new Case("infinite loop", "c", "int main(){ volatile long i = 0; for(;;) i++; }",
@@ -109,6 +112,13 @@ class HostileProgramTest {
                             except OSError:
                                 pass
                         """, tight, r -> {
+                            if (gvisor() && "INTERNAL_ERROR".equals(r.getString("verdict"))) {
+                                // gVisor (Debian's 2022 build) lets a process of the same user open another's
+                                // /proc/<pid>/fd whatever its dumpable flag (its memory stays closed): the frame
+                                // announcing 2 GB is caught by the executor, which kills the sandbox. docs/SECURITY.md.
+                                assertTrue(r.getString("message").contains("broke the supervisor protocol"), r.prettify());
+                                return;
+                            }
                             verdictIs(r, "OK");
                             String out = r.getString("run.stdout");
                             assertTrue(out.contains("refused 1 13"), "the supervisor (PID 1) is out of reach: " + out);
@@ -117,10 +127,12 @@ class HostileProgramTest {
                 new Case("who it runs as", "python", """
                         import os
                         status = dict(l.split(':', 1) for l in open('/proc/self/status'))
-                        print(os.getuid(), os.getgid(), status['CapEff'].strip(), status['NoNewPrivs'].strip())
+                        print(os.getuid(), os.getgid(), status['CapEff'].strip(), status.get('NoNewPrivs', '-').strip())
                         """, tight, r -> {
                             verdictIs(r, "OK");
-                            assertEquals("1000 1000 0000000000000000 1\n", r.getString("run.stdout"));
+                            // gVisor's /proc shows no NoNewPrivs line (the flag is set all the same)
+                            assertEquals("1000 1000 0000000000000000 " + (gvisor() ? "-" : "1") + "\n",
+                                    r.getString("run.stdout"));
                         }),
                 new Case("background processes left after main exits", "python",
                         "import subprocess, os\nsubprocess.Popen(['sleep', '1000'])\nif os.fork() == 0:\n    os.setsid()\n"
@@ -175,6 +187,14 @@ class HostileProgramTest {
         String seen = reader.join().jsonPath().getString("run.stdout");
         assertFalse(seen.contains("secret"), seen);
         assertTrue(seen.endsWith("False False\n"), seen);
+    }
+
+    @Inject
+    SandboxConfig sandbox;
+
+    /** True when this run's sandboxes run under gVisor (the build's second pass sets playground.sandbox.runtime). */
+    private boolean gvisor() {
+        return sandbox.runtime().filter(r -> r.startsWith("runsc")).isPresent();
     }
 
     private static void verdictIs(JsonPath r, String verdict) {

@@ -48,6 +48,17 @@ class SandboxSpecTest {
     }
 
     @Test
+    void underGvisorTheProcessLimitIsKeptInsideTheSandbox() {
+        HostConfig hc = SandboxSpec.of(USER, 1L << 20, 1, 64, 1).withRuntime("runsc").toHostConfig();
+        // the host's pids cgroup also holds the sentry's threads; the sandbox's own limit is its RLIMIT_NPROC
+        assertTrue(hc.getPidsLimit() > 64);
+        assertTrue(List.of(hc.getUlimits()).stream().anyMatch(u -> u.getName().equals("nproc") && u.getSoft() == 64));
+        HostConfig runc = SandboxSpec.of(USER, 1L << 20, 1, 64, 1).toHostConfig();
+        assertEquals(64L, runc.getPidsLimit());
+        assertTrue(List.of(runc.getUlimits()).stream().noneMatch(u -> u.getName().equals("nproc")));
+    }
+
+    @Test
     void theDockerSocketIsNeverMountedNorADirectoryAboveIt() {
         SandboxSpec spec = SandboxSpec.of(USER, 1L << 20, 1, 1, 1);
         for (String path : List.of("/var/run/docker.sock", "/run/docker.sock", "/var/run", "/var/run/", "/run", "/var",

@@ -45,6 +45,7 @@ public class SandboxRunner {
     private final ExecutorConfig config;
     private final SandboxUser user;
     private final String runtime;
+    private final boolean gvisor;
     private final String supervisor;
 
     /** Public so a test can make one for another instance; the service gets the CDI bean. */
@@ -53,6 +54,7 @@ public class SandboxRunner {
         this.config = config;
         this.user = sandbox.sandboxUser();
         this.runtime = sandbox.runtime().orElse(null);
+        this.gvisor = SandboxSpec.of(user, 1, 1, 1, 1).withRuntime(runtime).gvisor();
         try (InputStream in = SandboxRunner.class.getResourceAsStream("/supervisor.pl")) {
             this.supervisor = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -73,10 +75,19 @@ public class SandboxRunner {
         return "playground-exec-" + executionId;
     }
 
+    /**
+     * True when the sandbox is made with the compile step's larger memory and shrunk for the run. gVisor cannot
+     * change a running sandbox's limits ({@code runsc} has no update), so there both steps get the run's memory.
+     */
+    private boolean resizes(SandboxJob job) {
+        return job.resizeBeforeRun() && !gvisor;
+    }
+
     /** The hardened container spec of an execution sandbox. */
     SandboxSpec spec(SandboxJob job) {
         long workspace = config.workspaceMb() * MB;
-        return SandboxSpec.of(user, job.sandboxMemoryMb() * MB, config.cpus(), job.pids(), config.fileSizeMb() * MB)
+        long memory = (resizes(job) ? job.sandboxMemoryMb() : job.runLimits().memoryMb()) * MB;
+        return SandboxSpec.of(user, memory, config.cpus(), job.pids(), config.fileSizeMb() * MB)
                 .withOpenFiles(config.openFiles())
                 .withOwnedTmpfs("/workspace", workspace, true)
                 .withTmpfs("/tmp", workspace, true)
@@ -112,8 +123,8 @@ public class SandboxRunner {
             String id = containerId;
             sendSetup(control, job, "/workspace", true);
             Stream stream = new Stream(control, listener, () -> {
-                if (job.resizeBeforeRun()) {
-                    long bytes = job.runLimits().memoryMb() * MB;
+                if (resizes(job)) {
+                    long bytes = spec(job).withMemory(job.runLimits().memoryMb() * MB).cgroupMemoryBytes();
                     // Tighten the sandbox to the run's memory before the run starts (javac gets more than the program).
                     docker.updateContainerCmd(id).withMemory(bytes).withMemorySwap(bytes).exec();
                 }
@@ -198,7 +209,7 @@ public class SandboxRunner {
     }
 
     private void sendSetup(SandboxControl control, SandboxJob job, String dir, boolean fresh) {
-        boolean hold = fresh && job.resizeBeforeRun();
+        boolean hold = fresh && resizes(job);
         String cfg = "fresh=" + (fresh ? 1 : 0) + "\ndir=" + dir + "\ncwall=" + job.compileLimits().wallMs()
                 + "\nccpu=" + job.compileLimits().cpuMs() + "\nrwall=" + job.runLimits().wallMs() + "\nrcpu="
                 + job.runLimits().cpuMs() + "\nout=" + job.outputBytes() + "\ninteractive=" + (job.interactive() ? 1 : 0)

@@ -33,6 +33,18 @@ public record SandboxSpec(
         String networkMode,
         String runtime) {
 
+    /**
+     * Host threads gVisor's sentry may need besides the sandbox's own processes: under gVisor the host's pids cgroup
+     * holds the sentry too, so the sandbox's process limit is enforced inside it instead (RLIMIT_NPROC, which gVisor
+     * counts per sandbox; on runc it would count every sandbox of the same uid on the host).
+     */
+    static final long SENTRY_THREADS = 512;
+    /**
+     * Memory gVisor's sentry (its user-space kernel) needs beside the program: the host's memory cgroup holds both, so
+     * a sandbox under gVisor gets this much more than its program's limit, or the sentry alone would use it up.
+     */
+    static final long SENTRY_MEMORY = 64L << 20;
+
     /** Host paths of the engine's sockets: never mounted, nor any directory above them. */
     private static final List<Path> ENGINE_SOCKETS = List.of(Path.of("/var/run/docker.sock"),
             Path.of("/run/docker.sock"), Path.of("/run/containerd/containerd.sock"),
@@ -131,26 +143,46 @@ public record SandboxSpec(
         return create.withUser(user.spec()).withHostConfig(toHostConfig());
     }
 
+    /** The same sandbox with another memory limit (a compile step's sandbox shrunk for the run). */
+    public SandboxSpec withMemory(long bytes) {
+        return new SandboxSpec(user, bytes, nanoCpus, pidsLimit, fileSizeBytes, openFiles, tmpfs, binds, networkMode,
+                runtime);
+    }
+
+    /** The memory (and memory+swap) the container's cgroup gets: the limit, and under gVisor its sentry's share. */
+    public long cgroupMemoryBytes() {
+        return gvisor() ? memoryBytes + SENTRY_MEMORY : memoryBytes;
+    }
+
+    /** True when the runtime is gVisor's ({@code runsc}, or a name registered after it such as {@code runsc-kvm}). */
+    public boolean gvisor() {
+        return runtime != null && runtime.startsWith("runsc");
+    }
+
     /** The docker-java HostConfig for this spec (the user is set by {@link #applyTo}). */
     public HostConfig toHostConfig() {
+        List<Ulimit> ulimits = new ArrayList<>(List.of(
+                new Ulimit("nofile", openFiles, openFiles),
+                new Ulimit("fsize", fileSizeBytes, fileSizeBytes),
+                new Ulimit("core", 0L, 0L)));
+        if (gvisor()) {
+            ulimits.add(new Ulimit("nproc", pidsLimit, pidsLimit));
+        }
         HostConfig config = HostConfig.newHostConfig()
                 .withNetworkMode(networkMode)
                 .withReadonlyRootfs(true)
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withPrivileged(false)
-                .withPidsLimit(pidsLimit)
-                .withMemory(memoryBytes)
-                .withMemorySwap(memoryBytes)
+                .withPidsLimit(gvisor() ? pidsLimit + SENTRY_THREADS : pidsLimit)
+                .withMemory(cgroupMemoryBytes())
+                .withMemorySwap(cgroupMemoryBytes())
                 .withMemorySwappiness(0L)
                 .withOomKillDisable(false)
                 .withNanoCPUs(nanoCpus)
                 .withTmpFs(tmpfs)
                 .withBinds(binds)
-                .withUlimits(List.of(
-                        new Ulimit("nofile", openFiles, openFiles),
-                        new Ulimit("fsize", fileSizeBytes, fileSizeBytes),
-                        new Ulimit("core", 0L, 0L)))
+                .withUlimits(ulimits)
                 .withIpcMode("private");
         return runtime == null ? config : config.withRuntime(runtime);
     }
