@@ -253,6 +253,57 @@ class S6SecurityTest {
         Gateway.ok(alice.get("/api/v1/runtimes"));
     }
 
+    /** Memory stays bounded whatever programs print: loud runs leave the executor's and terminal's memory flat. */
+    @Test
+    void fiftyLoudRunsInARowLeaveTheExecutorsAndTerminalsMemoryFlat() {
+        // Warm up until the bounded buffers (finished results, the replay budget) are as full as they get...
+        loudRuns(45);
+        long executor = rssMb("executor-service");
+        long terminal = rssMb("terminal-service");
+        // ...then fifty more: what they print must not stay behind.
+        loudRuns(50);
+        long executorAfter = rssMb("executor-service");
+        long terminalAfter = rssMb("terminal-service");
+        assertTrue(executorAfter - executor < 48, "executor RSS " + executor + " -> " + executorAfter + " MB");
+        assertTrue(terminalAfter - terminal < 48, "terminal-service RSS " + terminal + " -> " + terminalAfter + " MB");
+    }
+
+    /** {@code n} runs that each print 900 KB, four at a time. */
+    private void loudRuns(int n) {
+        String code = "import sys\nsys.stdout.write(('loud' * 256 + '\\n') * 900)";
+        List<CompletableFuture<JsonNode>> runs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            runs.add(CompletableFuture.supplyAsync(() -> runRespectingRateLimit(obj("language", "python", "code", code))));
+            if (runs.size() == 4) {
+                runs.forEach(r -> assertEquals("OK", r.join().get("verdict").asText()));
+                runs.clear();
+            }
+        }
+        runs.forEach(r -> assertEquals("OK", r.join().get("verdict").asText()));
+    }
+
+    /** A sync run as a well-behaved client makes it: a 429 (the per-minute budget) waits its Retry-After. */
+    private JsonNode runRespectingRateLimit(com.fasterxml.jackson.databind.node.ObjectNode request) {
+        while (true) {
+            Gateway.Reply r = alice.post("/api/v1/executions?wait=true", request);
+            if (r.status() != 429) {
+                return Gateway.ok(r).json();
+            }
+            try {
+                Thread.sleep(1000L * Long.parseLong(r.header("Retry-After")));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Resident memory of a service's JVM (its container's PID 1), in MB. */
+    private static long rssMb(String service) {
+        String status = Host.docker("exec", Host.stackContainer(service), "grep", "VmRSS", "/proc/1/status");
+        return Long.parseLong(status.replaceAll("\\D", "")) / 1024;
+    }
+
     static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
