@@ -42,9 +42,21 @@ class PackagesAndPreviewTest {
             """;
 
     @Test
-    void aPipInstalledPackageImportsInTheSessionThatHasNoNetwork() {
+    void aPipInstalledPackageImportsInTheSessionThatHasNoNetwork() throws Exception {
         String owner = "pip-" + System.nanoTime();
         String id = Api.createSession(owner, Map.of("template", "python"));
+        // Every download container, as it is created: how it is made (it is gone once the install returns).
+        DockerClient docker = DockerClientFactory.instance().client();
+        var downloads = new java.util.concurrent.LinkedBlockingQueue<com.github.dockerjava.api.command.InspectContainerResponse>();
+        var events = docker.eventsCmd().withEventFilter("create")
+                .withLabelFilter(Map.of(PackageInstaller.ROLE_LABEL, PackageInstaller.ROLE_DOWNLOAD,
+                        ContainerLabels.ID, id))
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Event e) {
+                        downloads.add(docker.inspectContainerCmd(e.getId()).exec());
+                    }
+                });
         // before: not there
         assertThat(Api.exec(owner, id, "python3 -c 'import hello_pg'").get("exitCode")).isNotEqualTo(0);
 
@@ -55,6 +67,18 @@ class PackagesAndPreviewTest {
 
         var run = Api.exec(owner, id, "python3 -c 'import hello_pg; print(hello_pg.GREETING)'");
         assertThat(run.get("stdout")).isEqualTo(SessionTestEnvironment.WHEEL_GREETING + "\n");
+
+        var download = downloads.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        events.close();
+        assertThat(download).as("the download container was seen").isNotNull();
+        assertThat(download.getConfig().getUser()).isEqualTo("1000:1000");
+        assertThat(download.getHostConfig().getNetworkMode()).isEqualTo("playground-egress-" + SessionTestEnvironment.instance);
+        assertThat(download.getHostConfig().getReadonlyRootfs()).isTrue();
+        assertThat(List.of(download.getHostConfig().getCapDrop())).containsExactly(com.github.dockerjava.api.model.Capability.ALL);
+        assertThat(download.getHostConfig().getSecurityOpts()).contains("no-new-privileges");
+        // no workspace, nothing of the user's: only the CA bundle comes in
+        assertThat(download.getMounts()).allMatch(m -> "/etc/playground/extra-ca.pem".equals(m.getDestination().getPath())
+                || "/tmp".equals(m.getDestination().getPath()));
 
         // options and URLs are not package names: refused before any container starts
         as(owner).body(Map.of("manager", "pip", "packages", List.of("--index-url=http://evil/")))

@@ -184,6 +184,25 @@ class SessionLifecycleTest {
         }
     }
 
+    @Test
+    void aSessionContainerAndEveryExecInItRunAsTheSandboxUserWithNothingOfTheHost() {
+        String owner = "hardened-" + System.nanoTime();
+        String id = Api.createSession(owner, Map.of("template", "python", "ports", List.of(3000)));
+        var inspect = docker.inspectContainerCmd(containerOf(owner, id)).exec();
+        assertThat(inspect.getConfig().getUser()).isEqualTo("1000:1000");
+        var host = inspect.getHostConfig();
+        assertThat(host.getNetworkMode()).isEqualTo("none");
+        assertThat(host.getReadonlyRootfs()).isTrue();
+        assertThat(host.getPrivileged()).isFalse();
+        assertThat(List.of(host.getCapDrop())).containsExactly(com.github.dockerjava.api.model.Capability.ALL);
+        assertThat(host.getSecurityOpts()).contains("no-new-privileges");
+        assertThat(host.getBinds()).noneMatch(b -> b.getPath().contains("docker.sock"));
+        assertThat(host.getLogConfig().getType().getType()).isEqualTo("none");
+        assertThat(Api.exec(owner, id, "id -u; id -g; grep CapEff /proc/self/status").get("stdout"))
+                .isEqualTo("1000\n1000\nCapEff:\t0000000000000000\n");
+        as(owner).delete("/api/v1/sessions/" + id).then().statusCode(204);
+    }
+
     static String containerOf(String owner, String id) {
         return as(owner).get("/internal/sessions/" + id).then().statusCode(200).extract().path("containerId");
     }

@@ -76,6 +76,14 @@ class TerminalSocketTest {
     }
 
     @Test
+    void theShellRunsAsTheSandboxUserWithoutCapabilities() throws Exception {
+        try (WsClient t = terminal("")) {
+            t.type("echo \"who=$(id -u):$(id -g) $(grep CapEff /proc/self/status | tr -d '\\t')\"\r");
+            t.awaitOutputContaining("who=1000:1000 CapEff:0000000000000000\r\n");
+        }
+    }
+
+    @Test
     void sttySizeAgreesWithTheOpeningSizeAndWithEachResize() throws Exception {
         try (WsClient t = terminal("?cols=100&rows=30")) {
             t.type("stty size\r");
