@@ -41,7 +41,10 @@ class S3WorkspaceIdeTest {
         assertEquals("7 is odd", run.get("stdout").asText().trim(), run.toString());
 
         JsonNode tree = Gateway.ok(alice.get(base + "/files?path=")).json();
-        assertTrue(tree.toString().contains("describe.js") && tree.toString().contains("node_modules"), tree.toString());
+        java.util.Map<String, String> types = new java.util.HashMap<>();
+        tree.get("entries").forEach(e -> types.put(e.get("path").asText(), e.get("type").asText()));
+        assertEquals("file", types.get("src/lib/describe.js"), tree.toString());
+        assertEquals("directory", types.get("node_modules/is-odd"), "the installed package is in the workspace");
 
         // No activity from here on: the idle timeout (1 minute) stops it.
         String state = Await.value(Duration.ofMinutes(3), () -> alice.get(base).json().get("state").asText(),

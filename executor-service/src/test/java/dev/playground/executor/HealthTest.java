@@ -1,10 +1,9 @@
 package dev.playground.executor;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 
 import dev.playground.contract.testing.KafkaTestBroker;
+import dev.playground.contract.testing.ServiceHealth;
+import dev.playground.contract.testing.TopicNames;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -15,14 +14,16 @@ class HealthTest {
 
     @Test
     void readyWhenItsDependenciesAnswer() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("docker", "Kafka connection health check"));
+        ServiceHealth.ready("docker", "Kafka connection health check");
     }
 
     @Test
     void alive() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        ServiceHealth.alive();
+    }
+
+    @Test
+    void everyMessagingChannelUsesATopicOfTheContract() {
+        TopicNames.assertContractTopics();
     }
 }

@@ -97,7 +97,7 @@ class InteractiveCancelAndQueueTest {
             consumer.subscribe(List.of(Topics.EXECUTION_EVENTS));
             int prompts = 0;
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < end && (events.isEmpty() || !events.get(events.size() - 1).isTerminal())) {
+            while (System.nanoTime() < end && (events.isEmpty() || events.get(events.size() - 1).type() != ExecutionEventType.COMPLETED)) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     if (!id.equals(r.key())) {
                         continue;
@@ -113,7 +113,7 @@ class InteractiveCancelAndQueueTest {
                 }
             }
         }
-        assertTrue(!events.isEmpty() && events.get(events.size() - 1).isTerminal(), "execution " + id + " never completed");
+        assertTrue(!events.isEmpty() && events.get(events.size() - 1).type() == ExecutionEventType.COMPLETED, "execution " + id + " never completed");
         return events;
     }
 

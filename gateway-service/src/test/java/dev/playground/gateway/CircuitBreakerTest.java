@@ -10,6 +10,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.MultiMap;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -51,7 +52,8 @@ class CircuitBreakerTest {
             TestBackends.restartServer("executor-service");
         }
         // %test breaker delay is 1 s; then a trial call goes through and closes it.
-        Thread.sleep(1200);
+        Eventually.until("a trial call reaches the executor again", Duration.ofSeconds(10),
+                () -> runtimes().statusCode() == 200);
         runtimes().then().statusCode(200).body("service", equalTo("executor-service"));
         runtimes().then().statusCode(200);
         given().get("/api/v1/health").then().statusCode(200)
@@ -69,8 +71,8 @@ class CircuitBreakerTest {
         } finally {
             TestBackends.restartServer("executor-service");
         }
-        Thread.sleep(1200);
-        runtimes().then().statusCode(200);
+        Eventually.until("the breaker lets a trial call through", Duration.ofSeconds(10),
+                () -> runtimes().statusCode() == 200);
         given().get("/api/v1/health").then().body("services.'executor-service'.circuitBreaker", equalTo("CLOSED"));
 
         // Two failures, too few to fill the window of 4 (as while a service restarts behind a restarted gateway)...
@@ -81,8 +83,8 @@ class CircuitBreakerTest {
         } finally {
             TestBackends.restartServer("executor-service");
         }
-        // ...then the service is back for longer than failures count (%test: 2 s): its answers all pass, where the
-        // window [fail, fail, ok, ok] used to open the breaker on the second success.
+        // ...then the service is back for longer than failures count (%test: 2 s; the time itself is what this tests):
+        // its answers all pass, where the window [fail, fail, ok, ok] used to open the breaker on the second success.
         Thread.sleep(2500);
         for (int i = 0; i < 6; i++) {
             runtimes().then().statusCode(200);
@@ -123,8 +125,9 @@ class CircuitBreakerTest {
         assertTrue(calls <= 5, "breaker opened after " + calls + " calls");
         given().get("/api/v1/health").then()
                 .body("services.'terminal-service'.circuitBreaker", equalTo("OPEN"));
-        Thread.sleep(1200);
-        given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal").then().statusCode(200);
+        Eventually.until("the breaker lets a trial call to terminal-service through", Duration.ofSeconds(10),
+                () -> given().header("X-Api-Key", TestBackends.BOB_KEY).get("/api/v1/sessions/s1/terminal")
+                        .statusCode() == 200);
         given().get("/api/v1/health").then()
                 .body("services.'terminal-service'.circuitBreaker", equalTo("CLOSED"));
     }

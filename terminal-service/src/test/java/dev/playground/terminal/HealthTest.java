@@ -1,10 +1,10 @@
 package dev.playground.terminal;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 
 import dev.playground.contract.testing.KafkaTestBroker;
+import dev.playground.contract.testing.ServiceHealth;
+import dev.playground.contract.testing.TopicNames;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -16,10 +16,7 @@ class HealthTest {
 
     @Test
     void readyWhenItsDependenciesAnswer() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("docker", "Kafka connection health check"));
+        ServiceHealth.ready("docker", "Kafka connection health check");
     }
 
     @Test
@@ -31,6 +28,11 @@ class HealthTest {
 
     @Test
     void alive() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        ServiceHealth.alive();
+    }
+
+    @Test
+    void everyMessagingChannelUsesATopicOfTheContract() {
+        TopicNames.assertContractTopics();
     }
 }

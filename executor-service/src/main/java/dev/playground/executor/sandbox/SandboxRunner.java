@@ -96,11 +96,11 @@ public class SandboxRunner {
 
     /**
      * Runs the job in a fresh container and removes it whatever happens. Blocks until the sandbox is done;
-     * {@code done} gets the outcome before the container's removal.
+     * {@code done} gets the outcome before the container's removal, so the caller's answer does not wait for it.
      *
      * @param labels labels the caller wants on the sandbox besides the contract's own
      */
-    public Outcome runFresh(String executionId, String owner, Map<String, String> labels, SandboxJob job,
+    public void runFresh(String executionId, String owner, Map<String, String> labels, SandboxJob job,
             SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
         String containerId = null;
         Outcome outcome;
@@ -160,14 +160,12 @@ public class SandboxRunner {
             control.close();
         }
         try {
-            // The caller's answer does not wait for the removal.
             done.accept(outcome);
         } finally {
             if (containerId != null) {
                 remove(containerId);
             }
         }
-        return outcome;
     }
 
     /** Runs the job inside a session's container with docker exec (as the sandbox user), in its workspace. */

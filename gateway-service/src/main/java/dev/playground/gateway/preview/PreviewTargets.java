@@ -9,6 +9,7 @@ import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.problem.Problem;
 import dev.playground.gateway.problem.ProblemException;
 import dev.playground.gateway.proxy.Downstreams;
+import dev.playground.gateway.proxy.Guarded;
 import dev.playground.gateway.routing.Downstream;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -84,12 +84,7 @@ public class PreviewTargets {
                 .timeout(config.timeouts().defaultTimeout().toMillis())
                 .send()
                 .toCompletionStage();
-        CompletionStage<HttpResponse<Buffer>> outcome;
-        try {
-            outcome = endpoint.guard().get(call, RESPONSE_STAGE);
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedStage(e);
-        }
+        CompletionStage<HttpResponse<Buffer>> outcome = Guarded.call(endpoint.guard(), call, RESPONSE_STAGE);
         return Future.fromCompletionStage(outcome).compose(response -> {
             if (response.statusCode() == 404) {
                 return Future.failedFuture(new ProblemException(Problem.of(ProblemType.NOT_FOUND,

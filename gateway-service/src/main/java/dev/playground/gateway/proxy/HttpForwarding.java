@@ -15,7 +15,6 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyResponse;
 import jakarta.enterprise.util.TypeLiteral;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -64,12 +63,7 @@ public final class HttpForwarding {
                         : Future.succeededFuture(response),
                         failure -> Future.failedFuture(incoming.response().closed() ? new CallerGone(failure) : failure))
                 .toCompletionStage();
-        CompletionStage<ProxyResponse> outcome;
-        try {
-            outcome = guard == null ? call.get() : guard.get(call, RESPONSE_STAGE);
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedStage(e);
-        }
+        CompletionStage<ProxyResponse> outcome = Guarded.call(guard, call, RESPONSE_STAGE);
         return Future.fromCompletionStage(outcome).recover(failure -> {
             Throwable cause = UpstreamErrors.unwrap(failure);
             if (cause instanceof DownstreamFailure answered) {

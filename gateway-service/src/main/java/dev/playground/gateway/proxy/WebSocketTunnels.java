@@ -19,7 +19,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -85,12 +84,7 @@ public class WebSocketTunnels {
                         ? Future.<UpstreamHandshake.Answer>failedFuture(new DownstreamFailure(answer.status(), answer))
                         : Future.succeededFuture(answer))
                 .toCompletionStage();
-        CompletionStage<UpstreamHandshake.Answer> outcome;
-        try {
-            outcome = guard == null ? call.get() : guard.get(call, HANDSHAKE_STAGE);
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedStage(e);
-        }
+        CompletionStage<UpstreamHandshake.Answer> outcome = Guarded.call(guard, call, HANDSHAKE_STAGE);
         Context context = Vertx.currentContext();
         Future.fromCompletionStage(outcome, context).onComplete(ar -> {
             if (ar.succeeded() && ar.result().status() == 101) {

@@ -1,6 +1,5 @@
 package dev.playground.contract.execution;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
@@ -24,10 +23,4 @@ public record ExecutionEvent(
         Integer exitCode,
         String signal,
         ExecutionResult result) {
-
-    /** True for the last event of an execution. Not a field of the event on the topic. */
-    @JsonIgnore
-    public boolean isTerminal() {
-        return type == ExecutionEventType.COMPLETED;
-    }
 }

@@ -13,7 +13,7 @@ import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.domain.SessionRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.Closeable;
@@ -115,11 +115,11 @@ public class PackageInstaller {
     }
 
     private final DockerClient docker;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
     private final SandboxConfig sandbox;
-    private final SandboxExec exec;
+    private final SessionExec exec;
 
-    PackageInstaller(DockerClient docker, PlaygroundConfig config, SandboxConfig sandbox, SandboxExec exec) {
+    PackageInstaller(DockerClient docker, SessionConfig config, SandboxConfig sandbox, SessionExec exec) {
         this.docker = docker;
         this.config = config;
         this.sandbox = sandbox;
@@ -258,7 +258,7 @@ public class PackageInstaller {
                 "HOME=" + ws, "PIP_BREAK_SYSTEM_PACKAGES=1", "PG_REGISTRY=" + config.packages().npmRegistry(), "sh",
                 "-c", manager.equals("pip") ? PIP_INSTALL : NPM_INSTALL, "install", Long.toString(download.size())));
         argv.addAll(packages);
-        SandboxExec.Outcome outcome;
+        SessionExec.Outcome outcome;
         try (InputStream tar = Files.newInputStream(download.archive())) {
             outcome = exec.runWithStdin(s.containerId, argv, tar, 1 << 20, Duration.ofMillis(timeoutMs + 10_000));
         } catch (IOException e) {

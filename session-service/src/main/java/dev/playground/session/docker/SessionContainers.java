@@ -12,7 +12,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.domain.SessionRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
@@ -28,10 +28,10 @@ public class SessionContainers {
     private static final long MB = 1024L * 1024L;
 
     private final DockerClient docker;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
     private final SandboxConfig sandbox;
 
-    SessionContainers(DockerClient docker, PlaygroundConfig config, SandboxConfig sandbox) {
+    SessionContainers(DockerClient docker, SessionConfig config, SandboxConfig sandbox) {
         this.docker = docker;
         this.config = config;
         this.sandbox = sandbox;

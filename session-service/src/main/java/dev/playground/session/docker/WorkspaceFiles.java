@@ -1,6 +1,6 @@
 package dev.playground.session.docker;
 
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.contract.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
@@ -104,10 +104,10 @@ public class WorkspaceFiles {
             exec tar -cf - .
             """;
 
-    private final SandboxExec exec;
-    private final PlaygroundConfig config;
+    private final SessionExec exec;
+    private final SessionConfig config;
 
-    WorkspaceFiles(SandboxExec exec, PlaygroundConfig config) {
+    WorkspaceFiles(SessionExec exec, SessionConfig config) {
         this.exec = exec;
         this.config = config;
     }
@@ -221,7 +221,7 @@ public class WorkspaceFiles {
         return config.session().workdir();
     }
 
-    private static void check(SandboxExec.Outcome outcome) {
+    private static void check(SessionExec.Outcome outcome) {
         if (!outcome.finished()) {
             throw ApiProblem.unavailable("The workspace did not answer in time; try again.");
         }

@@ -6,7 +6,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.playground.contract.ContainerLabels;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,9 +24,9 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 public class WorkspaceUsage {
     private final DockerHttpClient http;
     private final ObjectMapper json;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
 
-    WorkspaceUsage(DockerClient docker, ObjectMapper json, PlaygroundConfig config) {
+    WorkspaceUsage(DockerClient docker, ObjectMapper json, SessionConfig config) {
         this.http = ((DockerClientImpl) docker).getHttpClient();
         this.json = json;
         this.config = config;

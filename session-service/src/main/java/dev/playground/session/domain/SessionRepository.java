@@ -50,6 +50,33 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 params.map()).map(n -> n == 1);
     }
 
+    /** STARTING to RUNNING on {@code containerId}, unless the record moved meanwhile (deleted or stopped while starting). */
+    public Uni<Boolean> markRunning(String id, String containerId, Instant at) {
+        return update("containerId = ?1, state = ?2, lastActiveAt = ?3, version = version + 1 where id = ?4 and state = ?5",
+                containerId, SessionState.RUNNING, at, id, SessionState.STARTING).map(n -> n == 1);
+    }
+
+    /** Every RUNNING session (the disk guard measures them). */
+    public Uni<List<SessionRecord>> running() {
+        return list("state", SessionState.RUNNING);
+    }
+
+    /**
+     * The reconciler's move: to {@code target} (the same state to only forget the container), only if the record is
+     * still as the pass read it (state and version), so a request since then keeps what it decided.
+     */
+    public Uni<Boolean> reconcile(SessionRecord seen, SessionState target, boolean forgetContainer, Instant at) {
+        String set = "state = :target" + (forgetContainer ? ", containerId = null" : "")
+                + (target == seen.state ? "" : ", stoppedAt = :at");
+        var params = Parameters.with("target", target).and("id", seen.id).and("seen", seen.state)
+                .and("version", seen.version);
+        if (target != seen.state) {
+            params = params.and("at", at);
+        }
+        return update(set + ", version = version + 1 where id = :id and state = :seen and version = :version",
+                params.map()).map(n -> n == 1);
+    }
+
     /** RUNNING to EXPIRED, unless the session was active after {@code lastActiveAt} (its idleness was read then). */
     public Uni<Boolean> expireIfIdleSince(String id, Instant lastActiveAt, Instant at) {
         return update("state = ?1, stoppedAt = ?2, version = version + 1 where id = ?3 and state = ?4"

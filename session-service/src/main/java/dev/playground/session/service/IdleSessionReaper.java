@@ -1,6 +1,6 @@
 package dev.playground.session.service;
 
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -19,9 +19,9 @@ public class IdleSessionReaper {
 
     private final SessionRepository sessions;
     private final SessionService service;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
 
-    IdleSessionReaper(SessionRepository sessions, SessionService service, PlaygroundConfig config) {
+    IdleSessionReaper(SessionRepository sessions, SessionService service, SessionConfig config) {
         this.sessions = sessions;
         this.service = service;
         this.config = config;

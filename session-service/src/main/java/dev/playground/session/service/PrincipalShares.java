@@ -2,7 +2,7 @@ package dev.playground.session.service;
 
 import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.WorkerExecutor;
@@ -25,10 +25,10 @@ public class PrincipalShares {
 
     private final Map<String, Integer> inUse = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
-    private final PlaygroundConfig.Shares config;
+    private final SessionConfig.Shares config;
     private final WorkerExecutor workers;
 
-    PrincipalShares(PlaygroundConfig config, Vertx vertx) {
+    PrincipalShares(SessionConfig config, Vertx vertx) {
         this.config = config.shares();
         this.workers = vertx.createSharedWorkerExecutor("workspace-work", this.config.total(), 1, TimeUnit.HOURS);
     }

@@ -4,7 +4,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.session.SessionEventType;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.docker.PackageInstaller;
 import dev.playground.session.docker.SessionContainers;
 import dev.playground.session.domain.SessionRecord;
@@ -45,10 +45,10 @@ public class SessionReconciler {
     private final SessionContainers containers;
     private final SessionService service;
     private final SessionEvents events;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
 
     SessionReconciler(SessionRepository sessions, SessionContainers containers, SessionService service,
-                      SessionEvents events, PlaygroundConfig config) {
+                      SessionEvents events, SessionConfig config) {
         this.sessions = sessions;
         this.containers = containers;
         this.service = service;
@@ -141,18 +141,8 @@ public class SessionReconciler {
     private Uni<Integer> apply(Decisions d) {
         return Multi.createFrom().iterable(d.moves()).onItem().transformToUniAndConcatenate(m -> {
             SessionRecord s = m.session();
-            String set = "state = :target" + (m.containerGone() ? ", containerId = null" : "")
-                    + (m.target() == s.state ? "" : ", stoppedAt = :now");
-            var params = io.quarkus.panache.common.Parameters.with("target", m.target()).and("id", s.id)
-                    .and("seen", s.state).and("version", s.version);
-            if (m.target() != s.state) {
-                params = params.and("now", Instant.now());
-            }
-            var query = params.map();
             // Only when the record is still what this pass read (state and version): a request since then decided anew.
-            Supplier<Uni<Boolean>> move = () -> sessions.update(set
-                    + ", version = version + 1 where id = :id and state = :seen and version = :version", query)
-                    .map(n -> n == 1);
+            Supplier<Uni<Boolean>> move = () -> sessions.reconcile(s, m.target(), m.containerGone(), Instant.now());
             return (m.stopContainer() ? service.moveAndStop(s, move) : Panache.withTransaction(move))
                     .invoke(moved -> {
                         if (moved && m.stopContainer()) {

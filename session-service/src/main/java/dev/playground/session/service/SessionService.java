@@ -1,7 +1,7 @@
 package dev.playground.session.service;
 
 import dev.playground.contract.session.SessionEventType;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.docker.SessionContainers;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
@@ -38,11 +38,11 @@ public class SessionService {
     private final SessionRepository sessions;
     private final SessionContainers containers;
     private final SessionEvents events;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
     private final Vertx vertx;
 
     SessionService(SessionRepository sessions, SessionContainers containers, SessionEvents events,
-                   PlaygroundConfig config, Vertx vertx) {
+                   SessionConfig config, Vertx vertx) {
         this.sessions = sessions;
         this.containers = containers;
         this.events = events;
@@ -139,11 +139,9 @@ public class SessionService {
                             + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
         }).flatMap(started -> {
             Instant now = Instant.now();
-            return Panache.withTransaction(() -> sessions.update("containerId = ?1, state = ?2, "
-                            + "lastActiveAt = ?3, version = version + 1 where id = ?4 and state = ?5",
-                    started.containerId, SessionState.RUNNING, now, s.id, SessionState.STARTING));
-        }).flatMap(n -> {
-            if (n == 0) {
+            return Panache.withTransaction(() -> sessions.markRunning(s.id, started.containerId, now));
+        }).flatMap(moved -> {
+            if (!moved) {
                 // deleted (or stopped) while starting: the newer decision wins, the container goes
                 return blocking(() -> {
                     containers.stop(s.containerId);

@@ -4,7 +4,7 @@ import dev.playground.contract.auth.InternalAuth;
 import dev.playground.contract.preview.PreviewToken;
 import dev.playground.contract.session.InternalSession;
 import dev.playground.contract.session.SessionState;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.domain.SessionRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -29,11 +29,11 @@ public class SessionViews {
                               Instant stoppedAt, String stopReason) {
     }
 
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
     private final byte[] secret;
     private final URI previewBase;
 
-    SessionViews(PlaygroundConfig config) {
+    SessionViews(SessionConfig config) {
         this.config = config;
         this.secret = InternalAuth.strongSecret("playground.preview.secret (PLAYGROUND_PREVIEW_SECRET)",
                 config.preview().secret());

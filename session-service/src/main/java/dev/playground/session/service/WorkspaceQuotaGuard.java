@@ -3,7 +3,6 @@ package dev.playground.session.service;
 import dev.playground.session.docker.WorkspaceUsage;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
-import dev.playground.contract.session.SessionState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -47,7 +46,7 @@ public class WorkspaceQuotaGuard {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> check() {
         return service.blocking(usage::workspaceSizes)
-                .flatMap(sizes -> Panache.withSession(() -> sessions.list("state", SessionState.RUNNING))
+                .flatMap(sizes -> Panache.withSession(sessions::running)
                         .map(running -> decide(sizes, running)))
                 .flatMap(over -> Multi.createFrom().iterable(over).onItem().transformToUniAndConcatenate(o ->
                                 service.stopFor(o.session(), "Its workspace holds " + o.bytes() / MB + " MB, over its "

@@ -3,9 +3,9 @@ package dev.playground.session.service;
 import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
 import dev.playground.contract.session.SessionState;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.docker.PackageInstaller;
-import dev.playground.session.docker.SandboxExec;
+import dev.playground.session.docker.SessionExec;
 import dev.playground.session.docker.WorkspaceFiles;
 import dev.playground.session.docker.WorkspaceFiles.Upload;
 import dev.playground.session.domain.SessionRecord;
@@ -64,12 +64,12 @@ public class WorkspaceService {
     private final PrincipalShares shares;
     private final WorkspaceFiles files;
     private final PackageInstaller installer;
-    private final SandboxExec exec;
-    private final PlaygroundConfig config;
+    private final SessionExec exec;
+    private final SessionConfig config;
     private final Semaphore installSlots;
 
     WorkspaceService(SessionService sessions, SessionRepository repository, PrincipalShares shares,
-                     WorkspaceFiles files, PackageInstaller installer, SandboxExec exec, PlaygroundConfig config) {
+                     WorkspaceFiles files, PackageInstaller installer, SessionExec exec, SessionConfig config) {
         this.sessions = sessions;
         this.repository = repository;
         this.shares = shares;

@@ -5,7 +5,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import dev.playground.contract.sandbox.SandboxConfig;
-import dev.playground.session.config.PlaygroundConfig;
+import dev.playground.session.config.SessionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * never forwards the end of a non-TTY exec's stdin (see shared/ENVIRONMENT.md).
  */
 @ApplicationScoped
-public class SandboxExec {
+public class SessionExec {
 
     /** What one exec gave back. */
     public record Outcome(int exitCode, byte[] stdout, byte[] stderr, boolean stdoutTruncated,
@@ -35,10 +35,10 @@ public class SandboxExec {
     }
 
     private final DockerClient docker;
-    private final PlaygroundConfig config;
+    private final SessionConfig config;
     private final SandboxConfig sandbox;
 
-    SandboxExec(DockerClient docker, PlaygroundConfig config, SandboxConfig sandbox) {
+    SessionExec(DockerClient docker, SessionConfig config, SandboxConfig sandbox) {
         this.docker = docker;
         this.config = config;
         this.sandbox = sandbox;

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Every setting of session-service (env override: upper-case with underscores, e.g. PLAYGROUND_INSTANCE). */
 @ConfigMapping(prefix = "playground")
-public interface PlaygroundConfig {
+public interface SessionConfig {
 
     /** This deployment's name, written on every container, volume and network as label playground.instance. */
     @WithDefault("compose")

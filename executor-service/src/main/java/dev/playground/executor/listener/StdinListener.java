@@ -1,4 +1,4 @@
-package dev.playground.executor.events;
+package dev.playground.executor.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playground.contract.execution.StdinMessage;
@@ -8,7 +8,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Interactive stdin from {@code playground.execution.stdin}. Every executor instance reads the whole topic in
+ * Interactive stdin from {@code playground.execution.stdin} (an inbound adapter, like rest/). Every executor instance reads the whole topic in
  * its own consumer group (configured in application.properties) and keeps only the executions it runs.
  */
 @ApplicationScoped
