@@ -7,15 +7,15 @@
 #   | R run argv | F file "name\0content" | S setup done | I stdin data | E stdin EOF | G go on to the run step
 #   | X cancel.
 # Out (on stdout): c/d compile stdout/stderr | o/e run stdout/stderr | w the program waits for input
-#   | k compile step result | r run step result (both "key=value\n"..., the executor's StepReport)
-#   | z fatal supervisor error.
+#   | a an artifact's chunk "name\0bytes" (chunks of one file in order) | k compile step result
+#   | r run step result (both "key=value\n"..., the executor's StepReport) | z fatal supervisor error.
 # Why a supervisor: it times the program and its children precisely, kills the whole process group on a
 # limit, forwards stdin EOF (docker-java never half-closes a non-TTY attach), reads OOM kills from the
 # cgroup, and sees a program blocked reading stdin from /proc without a Docker round trip.
 use strict;
 use warnings;
 use POSIX ();
-use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
+use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK O_RDONLY O_NOFOLLOW);
 
 # Non-dumpable: the program runs as the same user, and a dumpable supervisor would let it open
 # /proc/<supervisor>/fd/1 (and write forged frames into the executor's stream) or read its memory. A non-dumpable
@@ -157,6 +157,44 @@ sub wait4 {
     return ($r, unpack('i', $st), [unpack('q5', $ru)]);
 }
 
+# Files the run wrote to its output paths (cfg artifacts: ":"-separated, relative to the work dir), sent as 'a'
+# frames within the caps. Only regular files, never through a symlink (opened O_NOFOLLOW, and the handle must be the
+# inode lstat saw, so a swap between the two reads nothing else); in a session only files written since $since.
+sub send_artifacts {
+    my $since = shift;
+    return unless defined $cfg{artifacts} && length $cfg{artifacts};
+    my ($files, $total) = (0, 0);
+    my @todo = split /:/, $cfg{artifacts};
+    while (@todo && $files < $cfg{afiles}) {
+        my $p = shift @todo;
+        my @st = lstat($p) or next;
+        next if -l _;
+        if (-d _) {
+            opendir(my $d, $p) or next;
+            unshift @todo, map { "$p/$_" } sort grep { !/^\.\.?$/ } readdir $d;
+            closedir $d;
+            next;
+        }
+        next unless -f _;
+        next if !$cfg{fresh} && $st[9] < $since;
+        next if $st[7] > $cfg{afile} || $total + $st[7] > $cfg{amax};
+        sysopen(my $h, $p, O_RDONLY | O_NOFOLLOW) or next;
+        my @hs = stat($h);
+        if (!-f _ || $hs[0] != $st[0] || $hs[1] != $st[1]) { close $h; next; }
+        my $sent = 0;
+        while ($sent < $cfg{afile}) {
+            my $n = sysread($h, my $buf, 262144);
+            last unless $n;
+            out('a', "$p\0$buf");
+            $sent += $n;
+        }
+        out('a', "$p\0") if $sent == 0;
+        close $h;
+        $files++;
+        $total += $sent;
+    }
+}
+
 sub signame {
     my $n = shift;
     my @names = qw(ZERO HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP
@@ -175,6 +213,7 @@ sub run_step {
     my $self0 = self_cpu_ms();
     my $oom0 = oom_kills();
     my $t0 = now();
+    my $t_wall0 = time() - 1;
     my $pid = fork();
     die "fork: $!" unless defined $pid;
     if ($pid == 0) {
@@ -274,6 +313,7 @@ sub run_step {
         }
     }
     my $oom = oom_kills() > $oom0 ? 1 : 0;
+    send_artifacts($t_wall0) if $kind eq 'r';
     out($kind eq 'r' ? 'r' : 'k', join('', map { "$_->[0]=$_->[1]\n" } (
         [exit => $code], [signal => $sig], [wall => $wall], [cpu => $cpu], [rss => (defined $ru ? $ru->[4] : 0)],
         [oom => $oom], [reason => $reason], [outTrunc => $trunc{out}], [errTrunc => $trunc{err}])));

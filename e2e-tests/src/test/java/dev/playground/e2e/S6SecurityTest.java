@@ -80,11 +80,13 @@ class S6SecurityTest {
             assertTrue(out.lines().anyMatch(l -> l.contains(denied) && (l.startsWith("status 403")
                     || l.startsWith("failed"))), denied + " must be refused: " + out);
         }
-        // Without the proxy there is no way out at all from the download network.
+        // Without the proxy there is no way out at all from the download network, not even to the host.
+        String hostSide = Host.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "playground-egress");
         String direct = Host.docker("run", "--rm", "--network", "playground-egress", "playground/runtime-python:latest",
-                "python3", "-c", "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\n"
-                        + "    print('reached')\nexcept OSError:\n    print('blocked')");
-        assertEquals("blocked", direct);
+                "python3", "-c", "import socket\nfor h, p in (('1.1.1.1', 80), ('" + hostSide + "', 8080), ('"
+                        + hostSide + "', 22)):\n    try:\n        socket.create_connection((h, p), timeout=3)\n"
+                        + "        print('reached', h)\n    except OSError:\n        print('blocked', h)");
+        assertFalse(direct.contains("reached"), direct);
     }
 
     /** 2. Sessions reached each other over the shared preview network. */
@@ -298,9 +300,11 @@ class S6SecurityTest {
         }
     }
 
-    /** Resident memory of a service's JVM (its container's PID 1), in MB. */
+    /** Resident memory of a service's JVM (not PID 1, the container's init), in MB. */
     private static long rssMb(String service) {
-        String status = Host.docker("exec", Host.stackContainer(service), "grep", "VmRSS", "/proc/1/status");
+        String status = Host.docker("exec", Host.stackContainer(service), "sh", "-c",
+                "for p in /proc/[0-9]*; do case $(readlink \"$p/exe\") in */java) grep VmRSS \"$p/status\";; esac; done");
+        assertTrue(status.startsWith("VmRSS:") && status.lines().count() == 1, service + ": " + status);
         return Long.parseLong(status.replaceAll("\\D", "")) / 1024;
     }
 

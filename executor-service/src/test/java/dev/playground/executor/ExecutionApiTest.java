@@ -210,6 +210,45 @@ class ExecutionApiTest {
     }
 
     @Test
+    void filesTheRunWritesToItsOutputFolderComeBackAsArtifactsOnTheTopicToo() throws Exception {
+        String user = newPrincipal();
+        String code = """
+                import os
+                import matplotlib
+                matplotlib.use('Agg')
+                import matplotlib.pyplot as plt
+                os.makedirs('out/data', exist_ok=True)
+                plt.plot([1, 2, 3], [1, 4, 9])
+                plt.savefig('out/plot.png')
+                open('out/data/squares.csv', 'w').write('x,y\\n1,1\\n2,4\\n3,9\\n')
+                open('out/too-big.bin', 'wb').write(b'x' * (5 << 20))
+                os.symlink('/etc/passwd', 'out/passwd')
+                open('not-an-artifact.txt', 'w').write('left behind')
+                """;
+        var answer = runSync(user, Map.of("language", "python", "code", code, "limits", Map.of("memoryMb", 512)));
+        answer.then().statusCode(200).body("verdict", equalTo("OK"));
+        String id = answer.jsonPath().getString("id");
+        List<Map<String, Object>> artifacts = answer.jsonPath().getList("artifacts");
+        // the plot and the CSV; not the file over 4 MB, not the symlink, not what lies outside the folder
+        assertEquals(List.of("out/data/squares.csv", "out/plot.png"), artifacts.stream().map(a -> a.get("name")).toList());
+        Map<String, Object> plot = artifacts.get(1);
+        assertEquals("image/png", plot.get("contentType"));
+        assertEquals("/api/v1/executions/" + id + "/artifacts/out/plot.png", plot.get("url"));
+        byte[] png = ExecutionTestSupport.as(user).get("/api/v1/executions/" + id + "/artifacts/out/plot.png")
+                .then().statusCode(200).contentType("image/png").extract().asByteArray();
+        assertEquals(((Number) plot.get("size")).intValue(), png.length);
+        assertEquals("\u0089PNG", new String(png, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("x,y\n1,1\n2,4\n3,9\n", ExecutionTestSupport.as(user)
+                .get("/api/v1/executions/" + id + "/artifacts/out/data/squares.csv").asString());
+        ExecutionTestSupport.as("someone-else").get("/api/v1/executions/" + id + "/artifacts/out/plot.png")
+                .then().statusCode(404);
+        // the history's copy travels on its own topic, keyed by the execution
+        var published = ExecutionTestSupport.artifactsOf(id, Duration.ofSeconds(30), 2);
+        assertEquals(List.of("out/data/squares.csv", "out/plot.png"), published.stream().map(a -> a.name()).toList());
+        assertEquals(png.length, java.util.Base64.getDecoder().decode(published.get(1).dataBase64()).length);
+    }
+
+    @Test
     void aResultOfSeveralMegabytesCompletesInTheAnswerAndOnTheTopic() throws Exception {
         // 3 MB under an 8 MB limit: more than Kafka's default message size, which COMPLETED (the whole result) must pass.
         String user = newPrincipal();

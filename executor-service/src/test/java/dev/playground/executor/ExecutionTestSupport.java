@@ -61,6 +61,28 @@ final class ExecutionTestSupport {
         return "user-" + UUID.randomUUID();
     }
 
+    /** The first {@code n} artifacts published for one execution, read from the real topic. */
+    static List<dev.playground.contract.execution.ExecutionArtifact> artifactsOf(String executionId, Duration timeout,
+            int n) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        p.put("group.id", "test-artifacts-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        List<dev.playground.contract.execution.ExecutionArtifact> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.EXECUTION_ARTIFACTS));
+            long end = System.nanoTime() + timeout.toNanos();
+            while (found.size() < n && System.nanoTime() < end) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (executionId.equals(r.key())) {
+                        found.add(JSON.readValue(r.value(), dev.playground.contract.execution.ExecutionArtifact.class));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Every event of one execution, read from the real topic, up to and including COMPLETED. */
     static List<ExecutionEvent> eventsOf(String executionId, Duration timeout) throws Exception {
         Properties p = new Properties();

@@ -177,7 +177,7 @@ class SessionRunAndReaperTest {
         String id = UUID.randomUUID().toString();
         String owner = newPrincipal();
         var result = new ExecutionResult(id, null, "python", "3", ExecutionStatus.COMPLETED, Verdict.OK, null, null, null,
-                Instant.now(), Instant.now());
+                null, Instant.now(), Instant.now());
         String container = crashedRun(id, owner, event(id, owner, 1, ExecutionEventType.QUEUED, null, null),
                 event(id, owner, 2, ExecutionEventType.STARTED, null, null),
                 event(id, owner, 3, ExecutionEventType.COMPLETED, null, result));

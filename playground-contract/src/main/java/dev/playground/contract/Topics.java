@@ -11,6 +11,8 @@ public final class Topics {
     public static final String EXECUTION_STDIN = "playground.execution.stdin";
     /** Session lifecycle events, key = sessionId. */
     public static final String SESSION_EVENTS = "playground.session.events";
+    /** Files runs wrote to their output folder, key = executionId: session-service keeps them with the history. */
+    public static final String EXECUTION_ARTIFACTS = "playground.execution.artifacts";
     /** Control of running executions (cancel), key = executionId: whichever executor instance runs it acts. */
     public static final String EXECUTION_CONTROL = "playground.execution.control";
 

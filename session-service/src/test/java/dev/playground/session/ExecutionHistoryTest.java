@@ -4,9 +4,12 @@ import static dev.playground.session.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playground.contract.Topics;
+import dev.playground.contract.execution.ExecutionArtifact;
 import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
 import dev.playground.contract.execution.ExecutionResult;
@@ -18,6 +21,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -47,7 +52,7 @@ class ExecutionHistoryTest {
         String other = "exec-" + UUID.randomUUID();
         Instant t = Instant.now();
         var result = new ExecutionResult(id, session, "python", "3.13", ExecutionStatus.COMPLETED, Verdict.OK, null,
-                null, new StepResult("42\n", "", 0, null, 35L, 20L, 9000L, false, false), t, t.plusMillis(40));
+                null, new StepResult("42\n", "", 0, null, 35L, 20L, 9000L, false, false), null, t, t.plusMillis(40));
         try (var producer = producer()) {
             send(producer, new ExecutionEvent(id, session, owner, 1, ExecutionEventType.QUEUED, t, null, null, null,
                     null, null, null));
@@ -73,8 +78,10 @@ class ExecutionHistoryTest {
                 .body("run.stdout", equalTo("42\n"))
                 .body("run.exitCode", equalTo(0));
         as(owner).get("/api/v1/executions/" + other).then().statusCode(200).body("status", equalTo("QUEUED"));
+        // a list holds summaries: the measurements without the output (a sidebar of 20 runs is not 40 MB)
         as(owner).queryParam("sessionId", session).get("/api/v1/executions").then().statusCode(200)
-                .body("id", contains(id));
+                .body("id", contains(id)).body("[0].run.exitCode", equalTo(0))
+                .body("[0].run", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("stdout")));
         as(owner).queryParam("limit", 1).get("/api/v1/executions").then().statusCode(200)
                 .body("id", contains(other));
         as(owner).queryParam("limit", 1000).get("/api/v1/executions").then().statusCode(422);
@@ -87,6 +94,34 @@ class ExecutionHistoryTest {
         as("mallory").get("/api/v1/executions/" + id).then().statusCode(404)
                 .contentType("application/problem+json");
         as(owner).delete("/api/v1/sessions/" + session).then().statusCode(204);
+    }
+
+    @Test
+    void aRunsFilesAreKeptWithTheHistoryAndServedSoNoBrowserRunsThem() throws Exception {
+        String owner = "artifacts-" + System.nanoTime();
+        String id = "exec-" + UUID.randomUUID();
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
+        try (var producer = producer()) {
+            for (var a : new ExecutionArtifact[] {
+                    new ExecutionArtifact(id, owner, "out/plot.png", "image/png", Base64.getEncoder().encodeToString(png)),
+                    new ExecutionArtifact(id, owner, "out/page.html", "text/html",
+                            Base64.getEncoder().encodeToString("<script>steal()</script>".getBytes(StandardCharsets.UTF_8)))}) {
+                producer.send(new ProducerRecord<>(Topics.EXECUTION_ARTIFACTS, id, json.writeValueAsString(a))).get();
+            }
+        }
+        Api.await("the artifacts are in the history", Duration.ofSeconds(30), () ->
+                as(owner).get("/api/v1/executions/" + id + "/artifacts/out/page.html").statusCode() == 200);
+        byte[] served = as(owner).get("/api/v1/executions/" + id + "/artifacts/out/plot.png").then().statusCode(200)
+                .contentType("image/png").header("Content-Disposition", startsWith("inline"))
+                .header("X-Content-Type-Options", "nosniff").extract().asByteArray();
+        assertThat(served).isEqualTo(png);
+        // A page a run wrote is a download with a sandboxing policy: it never runs as a page of the API's origin.
+        as(owner).get("/api/v1/executions/" + id + "/artifacts/out/page.html").then().statusCode(200)
+                .header("Content-Disposition", startsWith("attachment"))
+                .header("Content-Security-Policy", containsString("sandbox"));
+        as("mallory").get("/api/v1/executions/" + id + "/artifacts/out/plot.png").then().statusCode(404)
+                .contentType("application/problem+json");
+        as(owner).get("/api/v1/executions/" + id + "/artifacts/out/missing.png").then().statusCode(404);
     }
 
     @Test

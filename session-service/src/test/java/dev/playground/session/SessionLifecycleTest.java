@@ -19,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,22 @@ class SessionLifecycleTest {
         assertThat(docker.inspectContainerCmd(containerId).exec().getState().getRunning()).isFalse();
         as(owner).post("/api/v1/sessions/" + id + "/stop").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("only a RUNNING session"));
-        as(owner).get("/api/v1/sessions/" + id + "/files/notes/today.txt").then().statusCode(409)
+        // A stopped session's saved files are listed, read and downloaded without starting it (nothing can write).
+        Instant stoppedActive = Instant.parse(as(owner).get("/api/v1/sessions/" + id).then().extract().path("lastActiveAt"));
+        as(owner).get("/api/v1/sessions/" + id + "/files/notes/today.txt").then().statusCode(200)
+                .body(equalTo("kept across restarts"));
+        as(owner).get("/api/v1/sessions/" + id + "/files?path=notes").then().statusCode(200)
+                .body("entries.path", hasItem("notes/today.txt"));
+        byte[] zip = as(owner).queryParam("format", "zip").get("/api/v1/sessions/" + id + "/files:archive")
+                .then().statusCode(200).extract().asByteArray();
+        assertThat(new String(zip, 0, 2, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("PK");
+        as(owner).body("no").put("/api/v1/sessions/" + id + "/files/notes/today.txt").then().statusCode(409)
                 .body("detail", containsString("/start"));
+        assertThat(Api.state(owner, id)).isEqualTo("STOPPED");
+        assertThat(Instant.parse(as(owner).get("/api/v1/sessions/" + id).then().extract().<String>path("lastActiveAt")))
+                .as("reading a stopped session's files does not wake it").isEqualTo(stoppedActive);
+        assertThat(docker.listContainersCmd().withLabelFilter(Map.of(ContainerLabels.ID, id)).exec())
+                .as("the reader containers are gone").isEmpty();
 
         as(owner).post("/api/v1/sessions/" + id + "/start").then().statusCode(200).body("state", equalTo("RUNNING"));
         as(owner).post("/api/v1/sessions/" + id + "/start").then().statusCode(409);

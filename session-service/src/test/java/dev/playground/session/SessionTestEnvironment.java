@@ -85,6 +85,7 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
         // The download network is internal: its only member with a way out is the egress proxy.
         downloads = "playground-egress-" + instance;
         docker.createNetworkCmd().withName(downloads).withDriver("bridge").withInternal(true)
+                .withOptions(Map.of("com.docker.network.bridge.inhibit_ipv4", "true"))
                 .withLabels(Map.of(ContainerLabels.INSTANCE, instance)).exec();
         egress = new GenericContainer<>("playground/egress-proxy:latest")
                 .withEnv("EGRESS_ALLOW", "registry.npmjs.org," + indexIp)

@@ -97,6 +97,27 @@ public interface ExecutorConfig {
     /** Limits of the run step. */
     StepLimits run();
 
+    /** Files a run writes to its output folder, which come back with the result. */
+    Artifacts artifacts();
+
+    interface Artifacts {
+        /** The folder (relative to the work dir) whose files come back when a request names no paths. */
+        @WithDefault("out")
+        String dir();
+
+        /** Most files per run. */
+        @WithDefault("20")
+        int maxFiles();
+
+        /** Largest file, in bytes; a larger one is left out. */
+        @WithDefault("4194304")
+        long maxFileBytes();
+
+        /** Most bytes of all a run's files together. */
+        @WithDefault("8388608")
+        long maxTotalBytes();
+    }
+
     /** Limits of the compile step. */
     CompileLimits compile();
 

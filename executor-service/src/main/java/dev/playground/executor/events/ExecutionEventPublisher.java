@@ -3,6 +3,7 @@ package dev.playground.executor.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playground.contract.Topics;
+import dev.playground.contract.execution.ExecutionArtifact;
 import dev.playground.contract.execution.ExecutionEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -65,6 +66,22 @@ public class ExecutionEventPublisher {
             if (error != null) {
                 LOG.errorf("execution %s: event %d (%s) not published: %s", event.executionId(), event.seq(),
                         event.type(), error.getMessage());
+            }
+        });
+    }
+
+    /** Publishes a file a run wrote (key = execution id), for the history to keep. */
+    public void publishArtifact(ExecutionArtifact artifact) {
+        String value;
+        try {
+            value = json.writeValueAsString(artifact);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        producer.send(new ProducerRecord<>(Topics.EXECUTION_ARTIFACTS, artifact.executionId(), value), (meta, error) -> {
+            if (error != null) {
+                LOG.errorf("execution %s: artifact %s not published: %s", artifact.executionId(), artifact.name(),
+                        error.getMessage());
             }
         });
     }

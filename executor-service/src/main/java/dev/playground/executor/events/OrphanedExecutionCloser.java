@@ -118,7 +118,7 @@ public class OrphanedExecutionCloser {
         String sessionId = history.sessionId;
         String owner = history.owner != null ? history.owner : orphan.owner();
         var result = new ExecutionResult(id, sessionId, orphan.language(), orphan.version(), ExecutionStatus.COMPLETED, Verdict.INTERNAL_ERROR, MESSAGE,
-                null, null, history.createdAt != null ? history.createdAt : sandboxCreated, now);
+                null, null, null, history.createdAt != null ? history.createdAt : sandboxCreated, now);
         var completed = new ExecutionEvent(id, sessionId, owner, history.lastSeq + 1, ExecutionEventType.COMPLETED, now,
                 null, null, null, null, null, result);
         Future<RecordMetadata> sent;

@@ -54,6 +54,18 @@ public class ExecutionResource {
         return executions.get(owner(principal), id).snapshot();
     }
 
+    @GET
+    @Path("/{id}/artifacts/{name: .+}")
+    @Produces(MediaType.WILDCARD)
+    public Response artifact(@HeaderParam(Principal.HEADER) String principal, @PathParam("id") String id,
+            @PathParam("name") String name) {
+        byte[] bytes = executions.artifact(owner(principal), id, name);
+        var result = executions.get(owner(principal), id).snapshot();
+        String type = result.artifacts() == null ? "application/octet-stream" : result.artifacts().stream()
+                .filter(a -> a.name().equals(name)).map(a -> a.contentType()).findFirst().orElse("application/octet-stream");
+        return Response.ok(bytes).type(type).build();
+    }
+
     @POST
     @Path("/{id}/cancel")
     public Response cancel(@HeaderParam(Principal.HEADER) String principal, @PathParam("id") String id) {

@@ -16,9 +16,22 @@ import java.util.List;
  * @param runLimits limits of the run step
  * @param outputBytes most bytes kept of each output stream; past it the program is stopped
  * @param pids processes and threads the sandbox may hold
+ * @param artifacts which files the run writes come back with the result
  */
 public record SandboxJob(String image, List<SandboxFile> files, List<String> compile, List<String> run, byte[] stdin,
-        boolean interactive, StepLimits compileLimits, StepLimits runLimits, long outputBytes, int pids) {
+        boolean interactive, StepLimits compileLimits, StepLimits runLimits, long outputBytes, int pids,
+        Artifacts artifacts) {
+
+    /**
+     * What of the run's files comes back: the paths (relative to the work dir, folders walked) and the caps.
+     *
+     * @param paths empty: none
+     */
+    public record Artifacts(List<String> paths, int maxFiles, long maxFileBytes, long maxTotalBytes) {
+        public Artifacts {
+            paths = List.copyOf(paths);
+        }
+    }
 
     /** A file to place in the work dir. */
     public record SandboxFile(String name, byte[] content) {

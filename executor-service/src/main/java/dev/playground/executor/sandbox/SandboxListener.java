@@ -12,6 +12,9 @@ public interface SandboxListener {
      */
     void output(SupervisorFrame stream, byte[] data);
 
+    /** A chunk of a file the run wrote to its output paths (a file's chunks come in order, before the run's report). */
+    void artifact(String name, byte[] chunk);
+
     /** The program is blocked reading stdin that has not come yet. */
     void waitingForInput();
 

@@ -211,7 +211,9 @@ public class SandboxRunner {
         String cfg = "fresh=" + (fresh ? 1 : 0) + "\ndir=" + dir + "\ncwall=" + job.compileLimits().wallMs()
                 + "\nccpu=" + job.compileLimits().cpuMs() + "\nrwall=" + job.runLimits().wallMs() + "\nrcpu="
                 + job.runLimits().cpuMs() + "\nout=" + job.outputBytes() + "\ninteractive=" + (job.interactive() ? 1 : 0)
-                + "\nhold=" + (hold ? 1 : 0) + "\n";
+                + "\nhold=" + (hold ? 1 : 0) + "\nartifacts=" + String.join(":", job.artifacts().paths())
+                + "\nafiles=" + job.artifacts().maxFiles() + "\nafile=" + job.artifacts().maxFileBytes() + "\namax="
+                + job.artifacts().maxTotalBytes() + "\n";
         ByteArrayOutputStream setup = new ByteArrayOutputStream();
         setup.writeBytes(SupervisorFrame.CONFIG.encode(cfg));
         setup.writeBytes(SupervisorFrame.COMPILE_ARGV.encode(SupervisorFrame.argv(job.compile())));
@@ -321,6 +323,11 @@ public class SandboxRunner {
         }
 
         private void onFrame(SupervisorFrame type, byte[] payload) {
+            if (reported) {
+                // The supervisor says nothing after its last report: a frame now was written by someone else (a
+                // program that reached the supervisor's output, as under gVisor), and the report before it is suspect.
+                throw new SupervisorProtocolException("a " + type + " frame came after the sandbox's last report");
+            }
             if (!announced) {
                 announced = true;
                 listener.started();
@@ -328,6 +335,14 @@ public class SandboxRunner {
             switch (type) {
                 case COMPILE_STDOUT, COMPILE_STDERR, RUN_STDOUT, RUN_STDERR -> listener.output(type, payload);
                 case WAITING_FOR_INPUT -> listener.waitingForInput();
+                case ARTIFACT -> {
+                    int nul = indexOfNul(payload);
+                    if (nul <= 0) {
+                        throw new SupervisorProtocolException("an artifact chunk without a name");
+                    }
+                    listener.artifact(new String(payload, 0, nul, StandardCharsets.UTF_8),
+                            java.util.Arrays.copyOfRange(payload, nul + 1, payload.length));
+                }
                 case COMPILE_REPORT -> {
                     StepReport report = StepReport.parse(payload);
                     listener.compiled(report);
@@ -350,6 +365,15 @@ public class SandboxRunner {
                 case FATAL -> supervisorErrors.append(new String(payload, StandardCharsets.UTF_8));
                 default -> throw new SupervisorProtocolException("a sandbox sent " + type + ", which only goes to it");
             }
+        }
+
+        private static int indexOfNul(byte[] bytes) {
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == 0) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         void awaitAttached() {

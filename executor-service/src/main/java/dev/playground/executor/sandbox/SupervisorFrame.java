@@ -42,6 +42,8 @@ public enum SupervisorFrame {
     RUN_STDERR('e'),
     /** The program waits for input that has not come yet. */
     WAITING_FOR_INPUT('w'),
+    /** A chunk of a file the run wrote to its output paths: {@code name NUL bytes}; a file's chunks come in order. */
+    ARTIFACT('a'),
     /** The compile step's {@link StepReport}. */
     COMPILE_REPORT('k'),
     /** The run step's {@link StepReport}. */

@@ -13,7 +13,13 @@ import dev.playground.executor.sandbox.SupervisorFrame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import dev.playground.contract.execution.Artifact;
+import dev.playground.contract.execution.ContentTypes;
+import dev.playground.contract.execution.ExecutionArtifact;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,6 +42,9 @@ public final class Execution implements SandboxListener {
     /** Output per stream, kept up to the job's limit: the executor holds the limit even if a supervisor does not. */
     private final Map<SupervisorFrame, Captured> output = new EnumMap<>(SupervisorFrame.class);
     private boolean outputOverrun;
+    /** Files the run wrote to its output paths, kept within the job's caps (the executor holds them too). */
+    private final Map<String, ByteArrayOutputStream> artifacts = new java.util.LinkedHashMap<>();
+    private long artifactBytes;
     private StepReport compiled;
     private StepReport ran;
 
@@ -75,7 +84,7 @@ public final class Execution implements SandboxListener {
         ExecutionResult done = completion.getNow(null);
         return done != null ? done
                 : new ExecutionResult(id, plan.sessionId(), plan.runtime().language(), plan.runtime().version(), status,
-                        null, null, null, null, createdAt, null);
+                        null, null, null, null, null, createdAt, null);
     }
 
     synchronized void emit(ExecutionEventType type, String stream, String data, Integer exitCode, String signal,
@@ -148,6 +157,34 @@ public final class Execution implements SandboxListener {
     }
 
     @Override
+    public synchronized void artifact(String name, byte[] chunk) {
+        var caps = plan.job().artifacts();
+        ByteArrayOutputStream file = artifacts.get(name);
+        if (file == null) {
+            if (artifacts.size() >= caps.maxFiles()) {
+                return;
+            }
+            file = new ByteArrayOutputStream();
+            artifacts.put(name, file);
+        }
+        long room = Math.min(caps.maxFileBytes() - file.size(), caps.maxTotalBytes() - artifactBytes);
+        int kept = (int) Math.max(0, Math.min(room, chunk.length));
+        file.write(chunk, 0, kept);
+        artifactBytes += kept;
+    }
+
+    /** The bytes of one of the run's artifacts, once it completed; null when it has none of that name. */
+    public synchronized byte[] artifact(String name) {
+        ByteArrayOutputStream file = isDone() ? artifacts.get(name) : null;
+        return file == null ? null : file.toByteArray();
+    }
+
+    /** Bytes the execution holds in memory besides its result's text (its artifacts). */
+    synchronized long artifactBytes() {
+        return artifactBytes;
+    }
+
+    @Override
     public synchronized void waitingForInput() {
         emit(ExecutionEventType.INPUT_REQUIRED, null, null, null, null, null);
     }
@@ -183,9 +220,17 @@ public final class Execution implements SandboxListener {
                 ran.stderrTruncated() || truncated(SupervisorFrame.RUN_STDERR));
         output.clear(); // the result holds the text now; the bytes are not kept twice
         status = ExecutionStatus.COMPLETED;
+        List<Artifact> listed = new ArrayList<>();
+        artifacts.forEach((name, bytes) -> {
+            String type = ContentTypes.of(name);
+            listed.add(new Artifact(name, bytes.size(), type, "/api/v1/executions/" + id + "/artifacts/" + name));
+            // Before COMPLETED: the history keeps the files with the result that lists them.
+            events.publishArtifact(new ExecutionArtifact(id, owner, name, type,
+                    Base64.getEncoder().encodeToString(bytes.toByteArray())));
+        });
         ExecutionResult result = new ExecutionResult(id, plan.sessionId(), plan.runtime().language(),
                 plan.runtime().version(), ExecutionStatus.COMPLETED, judgement.verdict(), judgement.message(), compile, run,
-                createdAt, Instant.now());
+                listed.isEmpty() ? null : List.copyOf(listed), createdAt, Instant.now());
         emit(ExecutionEventType.COMPLETED, null, null, null, null, result);
         completion.complete(result);
         return result;

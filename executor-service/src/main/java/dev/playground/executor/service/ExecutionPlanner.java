@@ -79,7 +79,7 @@ public class ExecutionPlanner {
         List<String> compile = runtime.compile() == null ? List.of() : runtime.compile().apply(entry);
         SandboxJob job = new SandboxJob(catalog.image(runtime), files, compile, runtime.run().argv(entry, mem, args),
                 stdin, interactive, new SandboxJob.StepLimits(cWall, cCpu, cMem), new SandboxJob.StepLimits(wall, cpu, mem),
-                out, pids);
+                out, pids, artifacts(req));
         return new ExecutionPlan(runtime, blankToNull(req.sessionId()), job);
     }
 
@@ -145,6 +145,22 @@ public class ExecutionPlanner {
                     "The source is " + total + " bytes; the most this server takes is " + config.maxSourceBytes() + ".");
         }
         return out;
+    }
+
+    /** The paths whose files come back: the request's, checked like file names, or the configured output folder. */
+    private SandboxJob.Artifacts artifacts(ExecutionRequest req) {
+        var a = config.artifacts();
+        List<String> paths = req.artifacts() == null ? List.of(a.dir()) : req.artifacts();
+        if (paths.size() > a.maxFiles()) {
+            throw ApiProblem.invalid("artifacts names " + paths.size() + " paths; at most " + a.maxFiles() + ".");
+        }
+        for (String p : paths) {
+            if (p == null || !SAFE_NAME.matcher(p).matches() || p.contains("..") || p.length() > 255) {
+                throw ApiProblem.invalid("artifacts path '" + p + "' is not a plain relative path (letters, digits,"
+                        + " . _ - + and /; no '..', no leading '/').");
+            }
+        }
+        return new SandboxJob.Artifacts(paths, a.maxFiles(), a.maxFileBytes(), a.maxTotalBytes());
     }
 
     private static String strictBase64(String s, int i) {

@@ -16,7 +16,9 @@ public record ExecutionRequest(
         Limits limits,
         Limits compileLimits,
         Boolean interactive,
-        String sessionId) {
+        String sessionId,
+        /** Paths (relative to the work dir; folders are walked) whose files come back; default: the output folder. */
+        List<String> artifacts) {
 
     /** One source file; the first file is the entry point. */
     public record SourceFile(String name, String content, String encoding) {

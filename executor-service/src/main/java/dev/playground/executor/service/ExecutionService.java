@@ -140,7 +140,7 @@ public class ExecutionService {
 
     /** Keeps a finished execution answerable until newer ones push it out by count or by the bytes of their output. */
     private void remember(Execution execution) {
-        long bytes = size(execution.completion().getNow(null));
+        long bytes = size(execution.completion().getNow(null)) + execution.artifactBytes();
         synchronized (finished) {
             finished.addLast(new Finished(execution.id(), bytes));
             finishedBytes += bytes;
@@ -151,6 +151,16 @@ public class ExecutionService {
                 executions.remove(old.id());
             }
         }
+    }
+
+    /** The bytes of an artifact of the principal's execution, or 404. */
+    public byte[] artifact(String owner, String id, String name) {
+        byte[] bytes = get(owner, id).artifact(name);
+        if (bytes == null) {
+            throw ApiProblem.notFound("Execution " + id + " has no artifact '" + name + "' here (session-service keeps"
+                    + " the history's).");
+        }
+        return bytes;
     }
 
     private static long size(ExecutionResult r) {

@@ -46,6 +46,10 @@ public final class RouteTable {
         if (s.length == 2 && method == HttpMethod.GET) {
             return route(Downstream.SESSION, Budget.GENERAL, BodyKind.JSON, TimeoutKind.DEFAULT);
         }
+        if (s.length >= 4 && "artifacts".equals(s[2]) && method == HttpMethod.GET) {
+            // Files a run wrote: kept with the history.
+            return route(Downstream.SESSION, Budget.GENERAL, BodyKind.JSON, TimeoutKind.DEFAULT);
+        }
         if (s.length == 3 && "cancel".equals(s[2]) && method == HttpMethod.POST) {
             return route(Downstream.EXECUTOR, Budget.GENERAL, BodyKind.JSON, TimeoutKind.DEFAULT);
         }

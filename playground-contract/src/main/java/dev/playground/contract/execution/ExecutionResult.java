@@ -16,6 +16,15 @@ public record ExecutionResult(
         String message,
         StepResult compile,
         StepResult run,
+        /** Files the run wrote to its output folder, each downloadable at its url; absent when there are none. */
+        java.util.List<Artifact> artifacts,
         Instant createdAt,
         Instant finishedAt) {
+
+    /** The same result with its stdout and stderr left out (lists of many results). */
+    public ExecutionResult summary() {
+        return new ExecutionResult(id, sessionId, language, version, status, verdict, message,
+                compile == null ? null : compile.withoutOutput(), run == null ? null : run.withoutOutput(), artifacts,
+                createdAt, finishedAt);
+    }
 }

@@ -17,4 +17,10 @@ public record StepResult(
         Long memoryKb,
         Boolean stdoutTruncated,
         Boolean stderrTruncated) {
+
+    /** The same measurements without the output text. */
+    public StepResult withoutOutput() {
+        return new StepResult(null, null, exitCode, signal, wallTimeMs, cpuTimeMs, memoryKb, stdoutTruncated,
+                stderrTruncated);
+    }
 }

@@ -10,7 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signed, expiring permission to reach one port of one session through {@code /preview/{sessionId}/{port}/}.
+ * Signed, expiring permission to reach one port of one session on its preview origin
+ * ({@code {sessionId}-{port}.{preview host}}).
  * session-service signs it into each port's previewUrl; the gateway verifies it, so a browser iframe needs no
  * API key. Format: {@code base64url(sessionId|port|owner|expiresEpochSeconds).base64url(HMAC-SHA256)}.
  * Both sides share the secret {@code playground.preview.secret}.

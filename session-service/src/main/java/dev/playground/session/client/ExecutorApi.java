@@ -18,4 +18,10 @@ interface ExecutorApi {
     @Path("/{id}")
     Uni<ExecutionResult> get(@PathParam("id") String id, @HeaderParam(Principal.HEADER) String principal,
                              @HeaderParam(Principal.SIGNATURE_HEADER) String signature);
+
+    @GET
+    @Path("/{id}/artifacts/{name: .+}")
+    Uni<byte[]> artifact(@PathParam("id") String id, @PathParam("name") String name,
+                         @HeaderParam(Principal.HEADER) String principal,
+                         @HeaderParam(Principal.SIGNATURE_HEADER) String signature);
 }

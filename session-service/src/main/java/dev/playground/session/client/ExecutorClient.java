@@ -39,6 +39,22 @@ public class ExecutorClient {
                 .recoverWithNull();
     }
 
+    /** An artifact of an execution the history has not recorded yet, or null when the executor has none. */
+    @Timeout(3000)
+    @Retry(maxRetries = 1, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
+    @Fallback(fallbackMethod = "artifactUnreachable")
+    public Uni<byte[]> artifact(String id, String name, String principal) {
+        return api.artifact(id, name, principal, auth.sign(principal))
+                .onFailure(e -> e instanceof WebApplicationException w && w.getResponse().getStatus() == 404)
+                .recoverWithNull();
+    }
+
+    Uni<byte[]> artifactUnreachable(String id, String name, String principal) {
+        return Uni.createFrom().failure(ApiProblem.unavailable("Artifact " + name + " of execution " + id
+                + " is not in the history yet and the executor did not answer; try again shortly.").retryAfter(2));
+    }
+
     Uni<ExecutionResult> unreachable(String id, String principal) {
         return Uni.createFrom().failure(ApiProblem.unavailable("Execution " + id + " is not in the history yet and "
                 + "the executor did not answer; try again shortly.").retryAfter(2));

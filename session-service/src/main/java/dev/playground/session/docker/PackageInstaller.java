@@ -51,11 +51,6 @@ public class PackageInstaller {
     private static final Logger LOG = Logger.getLogger(PackageInstaller.class);
     private static final long MB = 1024L * 1024L;
     private static final String CA_PATH = "/etc/playground/extra-ca.pem";
-    /** Role label of download containers, so the reconciler can remove one its installer lost. */
-    public static final String ROLE_LABEL = "playground.role";
-    public static final String ROLE_DOWNLOAD = "package-download";
-    /** Epoch second past which a download container has outlived its install: the reconciler removes it. */
-    public static final String DEADLINE_LABEL = "playground.deadline";
     /** Package specs: names with versions/ranges/extras; never an option (no leading '-'), never a URL or path. */
     private static final Pattern SPEC = Pattern.compile("[A-Za-z0-9@][A-Za-z0-9@/._+\\-\\[\\],~^<>=!*]{0,213}");
     /** Exit codes of the download script. */
@@ -118,12 +113,15 @@ public class PackageInstaller {
     private final SessionConfig config;
     private final SandboxConfig sandbox;
     private final SessionExec exec;
+    private final SessionContainers containers;
 
-    PackageInstaller(DockerClient docker, SessionConfig config, SandboxConfig sandbox, SessionExec exec) {
+    PackageInstaller(DockerClient docker, SessionConfig config, SandboxConfig sandbox, SessionExec exec,
+                     SessionContainers containers) {
         this.docker = docker;
         this.config = config;
         this.sandbox = sandbox;
         this.exec = exec;
+        this.containers = containers;
     }
 
     /** Refuses anything that is not a plain package spec, before any container exists. */
@@ -187,66 +185,81 @@ public class PackageInstaller {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", manager.equals("pip") ? PIP_DOWNLOAD : NPM_DOWNLOAD,
                 "download"));
         cmd.addAll(packages);
-        Map<String, String> labels = new HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION,
-                s.id, s.owner));
-        labels.put(ROLE_LABEL, ROLE_DOWNLOAD);
-        labels.put(DEADLINE_LABEL, Long.toString(deadline / 1000 + 1));
         var create = spec.applyTo(docker.createContainerCmd(s.image));
+        Duration left = Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis()));
         // Its output is read from the attach stream; a log driver would keep a second copy on disk.
-        String id = create.withHostConfig(create.getHostConfig().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
-                .withLabels(labels)
+        create.withHostConfig(create.getHostConfig().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
+                .withLabels(containers.helperLabels(s, SessionContainers.ROLE_DOWNLOAD, left))
                 .withWorkingDir("/tmp")
                 .withEnv(env)
                 .withEntrypoint(List.of())
-                .withCmd(cmd)
-                .withAttachStdout(true).withAttachStderr(true)
-                .exec().getId();
+                .withCmd(cmd);
         Path archive;
         try {
             archive = Files.createTempFile("packages-", ".tar");
         } catch (IOException e) {
-            docker.removeContainerCmd(id).withForce(true).exec();
             throw new UncheckedIOException(e);
         }
-        try (OutputStream out = Files.newOutputStream(archive)) {
-            var capture = new Capture(out, maxBytes);
-            docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(capture);
-            capture.awaitAttached();
-            docker.startContainerCmd(id).exec();
-            boolean finished = capture.awaitCompletion(Math.max(1, deadline - System.currentTimeMillis()),
-                    TimeUnit.MILLISECONDS);
-            if (!finished) {
+        var log = new SessionExec.Capped(256 * 1024);
+        try (OutputStream out = new CappedFile(Files.newOutputStream(archive), maxBytes)) {
+            SessionExec.Ended ended = exec.runOnce(create, out, log, left);
+            String logText = new String(log.bytes(), StandardCharsets.UTF_8);
+            if (!ended.finished()) {
                 throw ApiProblem.of(ProblemType.UPSTREAM_TIMEOUT, "Downloading " + packages + " took longer than "
                         + config.packages().timeout().toSeconds() + " s; nothing was installed.");
             }
-            if (capture.overflowed) {
-                throw ApiProblem.tooLarge("The packages " + packages + " and their dependencies are larger than "
-                        + p.maxDownloadMb() + " MB; nothing was installed.");
-            }
-            int code = docker.waitContainerCmd(id).start().awaitStatusCode(30, TimeUnit.SECONDS);
-            String log = capture.log();
-            if (code == REGISTRY_UNREACHABLE) {
+            if (ended.exitCode() == REGISTRY_UNREACHABLE) {
                 String registry = manager.equals("pip") ? p.pipIndexUrl() : p.npmRegistry();
                 throw ApiProblem.of(ProblemType.REGISTRY_UNREACHABLE, "The " + manager + " registry " + host(registry)
                         + " did not answer through the egress proxy within " + p.registryTimeout().toSeconds()
-                        + " s; nothing was installed. " + lastLines(log, 3));
+                        + " s; nothing was installed. " + lastLines(logText, 3));
             }
-            if (code != 0) {
+            if (ended.exitCode() != 0) {
                 throw ApiProblem.invalid(manager + " could not download " + packages + "; nothing was installed."
                         + (manager.equals("pip") ? " Only wheels are downloaded (building a source distribution "
-                        + "would run its code with a network). " : " ") + lastLines(log, 8));
+                        + "would run its code with a network). " : " ") + lastLines(logText, 8));
             }
-            return new Download(archive, Files.size(archive), log);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiProblem.unavailable("The install was interrupted; try again.");
+            return new Download(archive, Files.size(archive), logText);
+        } catch (UncheckedIOException e) {
+            deleteQuietly(archive);
+            if (e.getCause() instanceof CappedFile.TooLarge) {
+                throw ApiProblem.tooLarge("The packages " + packages + " and their dependencies are larger than "
+                        + p.maxDownloadMb() + " MB; nothing was installed.");
+            }
+            throw e;
         } catch (IOException e) {
+            deleteQuietly(archive);
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             deleteQuietly(archive);
             throw e;
-        } finally {
-            docker.removeContainerCmd(id).withForce(true).exec();
+        }
+    }
+
+    /** A file that takes at most {@code max} bytes; one more is an error that stops the download. */
+    private static final class CappedFile extends java.io.FilterOutputStream {
+        /** The download passed its cap. */
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("over the download cap");
+            }
+        }
+
+        private final long max;
+        private long written;
+
+        CappedFile(OutputStream out, long max) {
+            super(out);
+            this.max = max;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > max) {
+                throw new TooLarge();
+            }
+            out.write(b, off, len);
         }
     }
 
@@ -260,7 +273,8 @@ public class PackageInstaller {
         argv.addAll(packages);
         SessionExec.Outcome outcome;
         try (InputStream tar = Files.newInputStream(download.archive())) {
-            outcome = exec.runWithStdin(s.containerId, argv, tar, 1 << 20, Duration.ofMillis(timeoutMs + 10_000));
+            outcome = exec.run(new SessionExec.InContainer(s.containerId), argv, tar, 1 << 20,
+                    Duration.ofMillis(timeoutMs + 10_000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -289,78 +303,6 @@ public class PackageInstaller {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a temp file; the JVM's temp dir is cleaned with the container
-        }
-    }
-
-    /** The download container's stdout (the tar) to a file up to a cap, its stderr (the tools' log) kept up to 256 KB. */
-    private static final class Capture extends ResultCallback.Adapter<Frame> {
-        private final OutputStream out;
-        private final long max;
-        private final StringBuilder log = new StringBuilder();
-        private final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
-        private long written;
-        volatile boolean overflowed;
-
-        Capture(OutputStream out, long max) {
-            this.out = out;
-            this.max = max;
-        }
-
-        @Override
-        public void onStart(Closeable stream) {
-            super.onStart(stream);
-            started.complete(null);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            started.completeExceptionally(throwable);
-            super.onError(throwable);
-        }
-
-        @Override
-        public void onNext(Frame frame) {
-            byte[] payload = frame.getPayload();
-            if (frame.getStreamType() == StreamType.STDERR) {
-                synchronized (log) {
-                    if (log.length() < 256 * 1024) {
-                        log.append(new String(payload, StandardCharsets.UTF_8));
-                    }
-                }
-                return;
-            }
-            if (overflowed) {
-                return;
-            }
-            written += payload.length;
-            if (written > max) {
-                overflowed = true;
-                try {
-                    close();
-                } catch (IOException ignored) {
-                    // the container is removed by the caller
-                }
-                return;
-            }
-            try {
-                out.write(payload);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void awaitAttached() {
-            try {
-                started.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not attach to the download container: " + e.getMessage(), e);
-            }
-        }
-
-        String log() {
-            synchronized (log) {
-                return log.toString();
-            }
         }
     }
 }

@@ -167,9 +167,9 @@ public class WorkspaceFiles {
         check(outcome);
     }
 
-    public byte[] read(String containerId, String path) {
+    public byte[] read(SessionExec.Where where, String path) {
         long max = config.files().maxFileBytes();
-        var outcome = exec.run(containerId, List.of("sh", "-c", READ, "sh", ws(), Long.toString(max), path),
+        var outcome = exec.run(where, List.of("sh", "-c", READ, "sh", ws(), Long.toString(max), path),
                 null, (int) max, Duration.ofMinutes(1));
         check(outcome);
         return outcome.stdout();
@@ -180,9 +180,9 @@ public class WorkspaceFiles {
                 Duration.ofMinutes(1)));
     }
 
-    public Tree tree(String containerId, String path) {
+    public Tree tree(SessionExec.Where where, String path) {
         int max = config.files().maxTreeEntries();
-        var outcome = exec.run(containerId,
+        var outcome = exec.run(where,
                 List.of("sh", "-c", TREE, "sh", ws(), path, Integer.toString(max + 1)), null, 64 << 20,
                 Duration.ofMinutes(1));
         check(outcome);
@@ -213,8 +213,8 @@ public class WorkspaceFiles {
     }
 
     /** Writes a tar of the directory at {@code path} (symlinks kept as links, never followed) to {@code sink}. */
-    public void tar(String containerId, String path, OutputStream sink) {
-        check(exec.runTo(containerId, List.of("sh", "-c", ARCHIVE, "sh", ws(), path), sink, Duration.ofMinutes(5)));
+    public void tar(SessionExec.Where where, String path, OutputStream sink) {
+        check(exec.runTo(where, List.of("sh", "-c", ARCHIVE, "sh", ws(), path), sink, Duration.ofMinutes(5)));
     }
 
     private String ws() {

@@ -7,6 +7,9 @@ import dev.playground.contract.execution.ExecutionEventType;
 import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.ExecutionStatus;
 import dev.playground.contract.execution.Verdict;
+import dev.playground.contract.execution.ExecutionArtifact;
+import dev.playground.session.domain.ArtifactRecord;
+import dev.playground.session.domain.ArtifactRepository;
 import dev.playground.session.domain.ExecutionRecord;
 import dev.playground.session.domain.ExecutionRepository;
 import dev.playground.session.domain.SessionRepository;
@@ -29,11 +32,14 @@ public class ExecutionHistory {
     private static final Logger LOG = Logger.getLogger(ExecutionHistory.class);
 
     private final ExecutionRepository executions;
+    private final ArtifactRepository artifacts;
     private final SessionRepository sessions;
     private final ObjectMapper json;
 
-    ExecutionHistory(ExecutionRepository executions, SessionRepository sessions, ObjectMapper json) {
+    ExecutionHistory(ExecutionRepository executions, ArtifactRepository artifacts, SessionRepository sessions,
+                     ObjectMapper json) {
         this.executions = executions;
+        this.artifacts = artifacts;
         this.sessions = sessions;
         this.json = json;
     }
@@ -82,6 +88,33 @@ public class ExecutionHistory {
         }));
     }
 
+    /** Keeps a file a run wrote (a redelivered one replaces itself). */
+    @Incoming("execution-artifacts")
+    @Retry(maxRetries = 20, delay = 1000, jitter = 200)
+    public Uni<Void> keep(ExecutionArtifact artifact) {
+        if (artifact == null || artifact.executionId() == null || artifact.owner() == null || artifact.name() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        byte[] data = java.util.Base64.getDecoder().decode(artifact.dataBase64() == null ? "" : artifact.dataBase64());
+        return Panache.withTransaction(() -> artifacts.findById(new ArtifactRecord.Key(artifact.executionId(),
+                artifact.name())).flatMap(found -> {
+                    ArtifactRecord r = found != null ? found : new ArtifactRecord();
+                    r.executionId = artifact.executionId();
+                    r.name = artifact.name();
+                    r.owner = artifact.owner();
+                    r.contentType = artifact.contentType() == null ? "application/octet-stream" : artifact.contentType();
+                    r.data = data;
+                    r.size = data.length;
+                    r.createdAt = Instant.now();
+                    return artifacts.persist(r).replaceWithVoid();
+                }));
+    }
+
+    /** One of the principal's artifacts, or null when the history does not hold it (yet). */
+    public Uni<ArtifactRecord> artifact(String executionId, String name, String owner) {
+        return Panache.withSession(() -> artifacts.findOwned(executionId, name, owner));
+    }
+
     public Uni<ExecutionRecord> find(String id, String owner) {
         return Panache.withSession(() -> executions.findOwned(id, owner));
     }
@@ -96,14 +129,14 @@ public class ExecutionHistory {
             try {
                 ExecutionResult stored = json.readValue(r.result, ExecutionResult.class);
                 return new ExecutionResult(r.id, r.sessionId, stored.language(), stored.version(), r.status,
-                        stored.verdict(), stored.message(), stored.compile(), stored.run(), stored.createdAt(),
-                        stored.finishedAt());
+                        stored.verdict(), stored.message(), stored.compile(), stored.run(), stored.artifacts(),
+                        stored.createdAt(), stored.finishedAt());
             } catch (JsonProcessingException e) {
                 LOG.warnf("execution %s: stored result unreadable", r.id);
             }
         }
         return new ExecutionResult(r.id, r.sessionId, r.language, null, r.status,
-                r.verdict == null ? null : Verdict.valueOf(r.verdict), null, null, null, r.createdAt, null);
+                r.verdict == null ? null : Verdict.valueOf(r.verdict), null, null, null, null, r.createdAt, null);
     }
 
     private String write(Object value) {

@@ -5,7 +5,6 @@ import com.github.dockerjava.api.command.InspectVolumeResponse;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.session.SessionEventType;
 import dev.playground.session.config.SessionConfig;
-import dev.playground.session.docker.PackageInstaller;
 import dev.playground.session.docker.SessionContainers;
 import dev.playground.session.domain.SessionRecord;
 import dev.playground.session.domain.SessionRepository;
@@ -85,10 +84,10 @@ public class SessionReconciler {
         long now = Instant.now().getEpochSecond();
         for (Container c : seenContainers) {
             String id = c.getLabels().get(ContainerLabels.ID);
-            if (PackageInstaller.ROLE_DOWNLOAD.equals(c.getLabels().get(PackageInstaller.ROLE_LABEL))
-                    && pastDeadline(c, now)) {
-                // its installer gave up on it long ago (or died): a download never outlives the install's timeout
-                LOG.infof("session %s: download container %s past its timeout, removed", id, c.getId());
+            if (c.getLabels().containsKey(SessionContainers.ROLE_LABEL) && pastDeadline(c, now)) {
+                // its work gave up on it (or its instance died): a helper never outlives the time it was given
+                LOG.infof("session %s: %s container %s past its deadline, removed", id,
+                        c.getLabels().get(SessionContainers.ROLE_LABEL), c.getId());
                 containers.removeContainer(c.getId());
                 removed++;
             } else if (!live.containsKey(id)) {
@@ -132,9 +131,9 @@ public class SessionReconciler {
         return new Decisions(moves, removed);
     }
 
-    /** A download container whose install's time is up (or that carries no readable deadline). */
+    /** A helper container whose time is up (or that carries no readable deadline). */
     private static boolean pastDeadline(Container c, long now) {
-        String deadline = c.getLabels().get(PackageInstaller.DEADLINE_LABEL);
+        String deadline = c.getLabels().get(SessionContainers.DEADLINE_LABEL);
         return deadline == null || !deadline.matches("\\d{1,12}") || Long.parseLong(deadline) < now;
     }
 

@@ -64,7 +64,8 @@ public class SessionService {
     public Uni<SessionRecord> usable(String id, String owner, Set<SessionState> allowed, String what) {
         return owned(id, owner).call(s -> {
             if (!allowed.contains(s.state)) {
-                return Uni.createFrom().failure(ApiProblem.conflict("Session " + id + " is " + s.state + "; " + what
+                return Uni.createFrom().failure(ApiProblem.of(ProblemType.SESSION_NOT_RUNNING, "Session " + id + " is "
+                        + s.state + "; " + what
                         + " needs it " + allowed.stream().map(Enum::name).reduce((a, b) -> a + " or " + b).orElse("")
                         + (s.state == SessionState.STOPPED || s.state == SessionState.EXPIRED
                         ? ". Start it with POST /api/v1/sessions/" + id + "/start." : ".")));

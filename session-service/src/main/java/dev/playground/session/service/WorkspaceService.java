@@ -32,12 +32,15 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
- * Work inside a session's workspace: files, archives, commands and package installs. Every operation needs a RUNNING
- * session, counts as its activity, and runs within its principal's share of the blocking pool ({@link PrincipalShares}).
+ * Work inside a session's workspace: files, archives, commands and package installs. Every operation runs within its
+ * principal's share of the blocking pool ({@link PrincipalShares}); writing, commands and installs need a RUNNING
+ * session and count as its activity, while a STOPPED or EXPIRED session's files can still be listed, read and
+ * downloaded (from its kept volume, read-only).
  */
 @ApplicationScoped
 public class WorkspaceService {
     private static final EnumSet<SessionState> RUNNING = EnumSet.of(SessionState.RUNNING);
+    private static final EnumSet<SessionState> READABLE_STOPPED = EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED);
     private static final long MB = 1024L * 1024L;
     /** Exit codes of timeout(1): 124 when it stopped the command, 137 when it had to kill it. */
     private static final int TIMEOUT_STOPPED = 124, TIMEOUT_KILLED = 137;
@@ -85,14 +88,34 @@ public class WorkspaceService {
         return sessions.usable(id, owner, RUNNING, what).flatMap(s -> shares.run(owner, () -> work.apply(s)));
     }
 
+    /**
+     * A session whose files can be read, and where: in its running container, or (stopped or expired) on its kept
+     * workspace volume, read-only, without starting it. Reading a stopped session's files does not wake it.
+     */
+    private <T> Uni<T> readable(String owner, String id, String what,
+                                java.util.function.BiFunction<SessionRecord, SessionExec.Where, T> work) {
+        return sessions.owned(id, owner).flatMap(s -> {
+            if (s.state == SessionState.RUNNING) {
+                return sessions.touch(id).flatMap(x -> shares.run(owner,
+                        () -> work.apply(s, new SessionExec.InContainer(s.containerId))));
+            }
+            if (READABLE_STOPPED.contains(s.state)) {
+                return shares.run(owner, () -> work.apply(s, new SessionExec.OnVolume(s)));
+            }
+            return Uni.createFrom().failure(ApiProblem.of(ProblemType.SESSION_NOT_RUNNING, "Session " + id + " is "
+                    + s.state + "; " + what
+                    + " needs it RUNNING, STOPPED or EXPIRED."));
+        });
+    }
+
     public Uni<WorkspaceFiles.Tree> tree(String owner, String id, String path) {
         String p = WorkspaceFiles.relative(path, true);
-        return inRunning(owner, id, "listing files", s -> files.tree(s.containerId, p));
+        return readable(owner, id, "listing files", (s, where) -> files.tree(where, p));
     }
 
     public Uni<byte[]> read(String owner, String id, String path) {
         String p = WorkspaceFiles.relative(path, false);
-        return inRunning(owner, id, "reading files", s -> files.read(s.containerId, p));
+        return readable(owner, id, "reading files", (s, where) -> files.read(where, p));
     }
 
     /** Writes one file; returns its normalised path. */
@@ -159,12 +182,12 @@ public class WorkspaceService {
         if (!format.equals("tar") && !format.equals("zip")) {
             throw ApiProblem.invalid("format must be tar or zip; '" + format + "' is not.");
         }
-        return inRunning(owner, id, "downloading files", s -> {
+        return readable(owner, id, "downloading files", (s, where) -> {
             Path tar = null;
             try {
                 tar = Files.createTempFile("workspace-", ".tar");
                 try (OutputStream out = Files.newOutputStream(tar)) {
-                    files.tar(s.containerId, p, out);
+                    files.tar(where, p, out);
                 }
                 String name = "session-" + s.id + (p.isEmpty() ? "" : "-" + p.replace('/', '_')) + "." + format;
                 if (format.equals("tar")) {

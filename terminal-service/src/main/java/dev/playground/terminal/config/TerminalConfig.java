@@ -33,6 +33,13 @@ public interface TerminalConfig {
         /** A tunnel that carries no byte either way for this long is closed by its relay. */
         @WithDefault("10m")
         Duration idleTimeout();
+
+        /**
+         * Tunnels one session may have open at once (each is a relay process in it); one more is refused, so a page
+         * that opens connections without end cannot fill the session's process limit.
+         */
+        @WithDefault("32")
+        int maxPerSession();
     }
 
     interface Pty {

@@ -78,6 +78,8 @@ public class PreviewTunnels {
     private final TerminalConfig.Preview config;
     private final String forwarder;
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+    /** Tunnels open per session, within {@code preview.max-per-session}. */
+    private final java.util.Map<String, Integer> perSession = new ConcurrentHashMap<>();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel server;
@@ -131,6 +133,10 @@ public class PreviewTunnels {
     /** Tunnels open now. */
     public int openCount() {
         return open.size();
+    }
+
+    private void release(String sessionId) {
+        perSession.computeIfPresent(sessionId, (id, n) -> n <= 1 ? null : n - 1);
     }
 
     /** SOCKS5 greeting, password authentication and CONNECT, then the relay. */
@@ -201,6 +207,14 @@ public class PreviewTunnels {
     /** Starts the relay in the session (blocking Docker calls: a worker thread) and splices it with the client. */
     private void relay(ChannelHandlerContext ctx, InternalSession session, int port) {
         Channel client = ctx.channel();
+        if (perSession.merge(session.id(), 1, Integer::sum) > config.maxPerSession()) {
+            release(session.id());
+            LOG.warnf("preview of session %s port %d refused: %d tunnels already open", session.id(), port,
+                    config.maxPerSession());
+            refuse(ctx, Socks5CommandStatus.FAILURE);
+            return;
+        }
+        client.closeFuture().addListener(f -> release(session.id()));
         StdinPipe toServer = new StdinPipe(Long.MAX_VALUE);
         toServer.open();
         String execId;
