@@ -16,7 +16,7 @@ import java.util.Set;
 public final class TopicNames {
 
     private static final Set<String> CONTRACT = Set.of(Topics.EXECUTION_EVENTS, Topics.EXECUTION_STDIN,
-            Topics.SESSION_EVENTS, Topics.EXECUTION_CONTROL);
+            Topics.SESSION_EVENTS, Topics.EXECUTION_CONTROL, Topics.EXECUTION_ARTIFACTS);
 
     /** Asserts every {@code mp.messaging.*.*.topic} in the classpath's application.properties is a contract topic. */
     public static void assertContractTopics() {
