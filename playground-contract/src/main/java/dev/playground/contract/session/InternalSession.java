@@ -1,5 +1,6 @@
 package dev.playground.contract.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
@@ -21,7 +22,8 @@ public record InternalSession(String id, String owner, SessionState state, Strin
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
 
-    /** True when the container runs and takes work. */
+    /** True when the container runs and takes work (derived, not sent). */
+    @JsonIgnore
     public boolean isRunning() {
         return state == SessionState.RUNNING && containerId != null;
     }
