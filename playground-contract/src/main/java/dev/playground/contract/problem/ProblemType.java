@@ -51,6 +51,8 @@ public enum ProblemType {
     REGISTRY_UNREACHABLE(502, "registry-unreachable", "Package registry unreachable"),
     /** A service or dependency cannot serve now; Retry-After says when to try again. */
     UNAVAILABLE(503, "unavailable", "Service unavailable"),
+    /** The sandbox host a session lives on does not answer; its workspace waits there until it returns. */
+    HOST_UNAVAILABLE(503, "host-unavailable", "Sandbox host unavailable"),
     /** Every slot and queue place of the service is taken; Retry-After says when to try again. */
     BUSY(503, "busy", "Busy"),
     /** This instance is shutting down; another one (or this one, restarted) answers in a moment. */

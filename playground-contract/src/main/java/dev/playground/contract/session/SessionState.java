@@ -15,7 +15,7 @@ public enum SessionState {
             case STARTING -> EnumSet.of(RUNNING, STOPPED, DELETED, LOST);
             case RUNNING -> EnumSet.of(STOPPED, EXPIRED, DELETED, LOST);
             case STOPPED, EXPIRED -> EnumSet.of(STARTING, DELETED, LOST);
-            case LOST -> EnumSet.of(STOPPED, DELETED);
+            case LOST -> EnumSet.of(RUNNING, STOPPED, DELETED);
             case DELETED -> EnumSet.noneOf(SessionState.class);
         };
     }
