@@ -88,7 +88,7 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
                 .withOptions(Map.of("com.docker.network.bridge.inhibit_ipv4", "true"))
                 .withLabels(Map.of(ContainerLabels.INSTANCE, instance)).exec();
         egress = new GenericContainer<>("playground/egress-proxy:latest")
-                .withEnv("EGRESS_ALLOW", "registry.npmjs.org," + indexIp)
+                .withEnv("EGRESS_ALLOW", "registry.npmjs.org," + indexIp + ":8000")
                 .withLabel(ContainerLabels.INSTANCE, instance)
                 .waitingFor(Wait.forLogMessage(".*Accepting HTTP Socket connections.*", 1));
         egress.start();

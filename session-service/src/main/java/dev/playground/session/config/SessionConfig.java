@@ -127,6 +127,28 @@ public interface SessionConfig {
         /** A STARTING record older than this has lost its creator (service killed mid-create). */
         @WithDefault("2m")
         Duration startingGrace();
+
+        /**
+         * Memory one sandbox host may reserve for live sessions (their limits.memoryMb summed): a new session goes to
+         * the host that answers and has the most of it left, and to none when every host is full (503).
+         */
+        @WithDefault("16384")
+        int hostMemoryMb();
+
+        /**
+         * How long a sandbox host may miss its pings before its sessions are LOST (their workspaces wait on it; when
+         * it answers again they are reconciled: RUNNING if their container still runs, STOPPED otherwise).
+         */
+        @WithDefault("10s")
+        Duration hostLostAfter();
+
+        /** How often sandbox hosts' states are looked at for sessions to mark LOST or bring back. */
+        @WithDefault("3s")
+        Duration hostCheckInterval();
+
+        /** Most live sessions on one sandbox host. */
+        @WithDefault("200")
+        int maxPerHost();
     }
 
     /** The workspace file API. */

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.session.config.SessionConfig;
@@ -109,15 +110,15 @@ public class PackageInstaller {
         }
     }
 
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
     private final SessionConfig config;
     private final SandboxConfig sandbox;
     private final SessionExec exec;
     private final SessionContainers containers;
 
-    PackageInstaller(DockerClient docker, SessionConfig config, SandboxConfig sandbox, SessionExec exec,
+    PackageInstaller(SandboxHosts hosts, SessionConfig config, SandboxConfig sandbox, SessionExec exec,
                      SessionContainers containers) {
-        this.docker = docker;
+        this.hosts = hosts;
         this.config = config;
         this.sandbox = sandbox;
         this.exec = exec;
@@ -185,6 +186,8 @@ public class PackageInstaller {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", manager.equals("pip") ? PIP_DOWNLOAD : NPM_DOWNLOAD,
                 "download"));
         cmd.addAll(packages);
+        // On the session's host: the tar goes from there into the session, and that host's egress proxy takes it out.
+        DockerClient docker = hosts.reachable(s.host);
         var create = spec.applyTo(docker.createContainerCmd(s.image));
         Duration left = Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis()));
         // Its output is read from the attach stream; a log driver would keep a second copy on disk.
@@ -202,7 +205,7 @@ public class PackageInstaller {
         }
         var log = new SessionExec.Capped(256 * 1024);
         try (OutputStream out = new CappedFile(Files.newOutputStream(archive), maxBytes)) {
-            SessionExec.Ended ended = exec.runOnce(create, out, log, left);
+            SessionExec.Ended ended = exec.runOnce(docker, create, out, log, left);
             String logText = new String(log.bytes(), StandardCharsets.UTF_8);
             if (!ended.finished()) {
                 throw ApiProblem.of(ProblemType.UPSTREAM_TIMEOUT, "Downloading " + packages + " took longer than "
@@ -273,7 +276,7 @@ public class PackageInstaller {
         argv.addAll(packages);
         SessionExec.Outcome outcome;
         try (InputStream tar = Files.newInputStream(download.archive())) {
-            outcome = exec.run(new SessionExec.InContainer(s.containerId), argv, tar, 1 << 20,
+            outcome = exec.run(SessionExec.InContainer.of(s), argv, tar, 1 << 20,
                     Duration.ofMillis(timeoutMs + 10_000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.session.config.SessionConfig;
@@ -21,18 +22,21 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Session containers and workspace volumes in Docker. Blocking: call from a worker thread. */
+/**
+ * Session containers and workspace volumes in Docker, on the sandbox host each session's record names. Blocking: call
+ * from a worker thread. A call for a host that does not answer is a 503 host-unavailable.
+ */
 @ApplicationScoped
 public class SessionContainers {
     private static final Logger LOG = Logger.getLogger(SessionContainers.class);
     private static final long MB = 1024L * 1024L;
 
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
     private final SessionConfig config;
     private final SandboxConfig sandbox;
 
-    SessionContainers(DockerClient docker, SessionConfig config, SandboxConfig sandbox) {
-        this.docker = docker;
+    SessionContainers(SandboxHosts hosts, SessionConfig config, SandboxConfig sandbox) {
+        this.hosts = hosts;
         this.config = config;
         this.sandbox = sandbox;
     }
@@ -67,6 +71,7 @@ public class SessionContainers {
      * container has no network at all, ports or not: a preview reaches its port on the container's own loopback.
      */
     public String create(SessionRecord s) {
+        DockerClient docker = hosts.reachable(s.host);
         try {
             docker.createVolumeCmd().withName(s.volumeName).withLabels(labels(s)).exec();
         } catch (ConflictException e) {
@@ -95,7 +100,8 @@ public class SessionContainers {
     }
 
     /** Starts the container; false when it no longer exists. */
-    public boolean start(String containerId) {
+    public boolean start(String host, String containerId) {
+        DockerClient docker = hosts.reachable(host);
         try {
             docker.startContainerCmd(containerId).exec();
             return true;
@@ -106,10 +112,11 @@ public class SessionContainers {
         }
     }
 
-    public void stop(String containerId) {
+    public void stop(String host, String containerId) {
         if (containerId == null) {
             return;
         }
+        DockerClient docker = hosts.reachable(host);
         try {
             docker.stopContainerCmd(containerId).withTimeout(2).exec();
         } catch (NotFoundException | NotModifiedException e) {
@@ -117,7 +124,8 @@ public class SessionContainers {
         }
     }
 
-    public void removeContainer(String containerId) {
+    public void removeContainer(String host, String containerId) {
+        DockerClient docker = hosts.reachable(host);
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(false).exec();
         } catch (NotFoundException e) {
@@ -127,7 +135,8 @@ public class SessionContainers {
         }
     }
 
-    public void removeVolume(String volumeName) {
+    public void removeVolume(String host, String volumeName) {
+        DockerClient docker = hosts.reachable(host);
         try {
             docker.removeVolumeCmd(volumeName).exec();
         } catch (NotFoundException e) {
@@ -137,22 +146,23 @@ public class SessionContainers {
 
     /** Removes a session's container(s) by label, then its volume: nothing of it stays behind. */
     public void removeAll(SessionRecord s) {
-        for (Container c : sessionContainers()) {
+        for (Container c : sessionContainers(s.host)) {
             if (s.id.equals(c.getLabels().get(ContainerLabels.ID))) {
-                removeContainer(c.getId());
+                removeContainer(s.host, c.getId());
             }
         }
         if (s.containerId != null) {
-            removeContainer(s.containerId);
+            removeContainer(s.host, s.containerId);
         }
-        removeVolume(s.volumeName);
+        removeVolume(s.host, s.volumeName);
     }
 
     /** The container's state ("running", "exited", ...), or empty when it does not exist. */
-    public Optional<String> state(String containerId) {
+    public Optional<String> state(String host, String containerId) {
         if (containerId == null) {
             return Optional.empty();
         }
+        DockerClient docker = hosts.reachable(host);
         try {
             var state = docker.inspectContainerCmd(containerId).exec().getState();
             return Optional.ofNullable(state.getStatus());
@@ -161,7 +171,8 @@ public class SessionContainers {
         }
     }
 
-    public boolean volumeExists(String name) {
+    public boolean volumeExists(String host, String name) {
+        DockerClient docker = hosts.reachable(host);
         try {
             docker.inspectVolumeCmd(name).exec();
             return true;
@@ -170,15 +181,15 @@ public class SessionContainers {
         }
     }
 
-    /** Every session container of this instance, running or not. */
-    public List<Container> sessionContainers() {
-        return docker.listContainersCmd().withShowAll(true)
+    /** Every session container of this instance on the host, running or not. */
+    public List<Container> sessionContainers(String host) {
+        return hosts.reachable(host).listContainersCmd().withShowAll(true)
                 .withLabelFilter(labelMap()).exec();
     }
 
-    /** Every workspace volume of this instance. */
-    public List<InspectVolumeResponse> sessionVolumes() {
-        var volumes = docker.listVolumesCmd()
+    /** Every workspace volume of this instance on the host. */
+    public List<InspectVolumeResponse> sessionVolumes(String host) {
+        var volumes = hosts.reachable(host).listVolumesCmd()
                 .withFilter("label", ContainerLabels.filter(config.instance(), ContainerLabels.KIND_SESSION))
                 .exec().getVolumes();
         return volumes == null ? List.of() : volumes;

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Volume;
 import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.session.config.SessionConfig;
@@ -47,7 +48,11 @@ public class SessionExec {
     }
 
     /** In the session's running container. */
-    public record InContainer(String containerId) implements Where {
+    public record InContainer(String host, String containerId) implements Where {
+        /** The running container of {@code s}, on its host. */
+        public static InContainer of(SessionRecord s) {
+            return new InContainer(s.host, s.containerId);
+        }
     }
 
     /** On a stopped session's workspace volume, read-only. */
@@ -62,21 +67,21 @@ public class SessionExec {
         }
     }
 
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
     private final SessionConfig config;
     private final SandboxConfig sandbox;
     private final SessionContainers containers;
 
-    SessionExec(DockerClient docker, SessionConfig config, SandboxConfig sandbox, SessionContainers containers) {
-        this.docker = docker;
+    SessionExec(SandboxHosts hosts, SessionConfig config, SandboxConfig sandbox, SessionContainers containers) {
+        this.hosts = hosts;
         this.config = config;
         this.sandbox = sandbox;
         this.containers = containers;
     }
 
     /** Runs {@code argv} in the session's running container, keeping at most {@code maxOutput} bytes of each stream. */
-    public Outcome run(String containerId, List<String> argv, byte[] stdin, int maxOutput, Duration wait) {
-        return run(new InContainer(containerId), argv, stdin == null ? null : new ByteArrayInputStream(stdin),
+    public Outcome runIn(InContainer container, List<String> argv, byte[] stdin, int maxOutput, Duration wait) {
+        return run((Where) container, argv, stdin == null ? null : new ByteArrayInputStream(stdin),
                 maxOutput, wait);
     }
 
@@ -104,7 +109,7 @@ public class SessionExec {
     private Ended stream(Where where, List<String> argv, InputStream stdin, OutputStream out, OutputStream err,
                          Duration wait) {
         return switch (where) {
-            case InContainer c -> exec(c.containerId(), argv, stdin, out, err, wait);
+            case InContainer c -> exec(c, argv, stdin, out, err, wait);
             case OnVolume v -> {
                 if (stdin != null) {
                     throw new IllegalArgumentException("a stopped session's workspace is read-only");
@@ -114,9 +119,10 @@ public class SessionExec {
         };
     }
 
-    private Ended exec(String containerId, List<String> argv, InputStream stdin, OutputStream out, OutputStream err,
+    private Ended exec(InContainer container, List<String> argv, InputStream stdin, OutputStream out, OutputStream err,
                        Duration wait) {
-        var create = sandbox.sandboxUser().exec(docker, containerId)
+        DockerClient docker = hosts.reachable(container.host());
+        var create = sandbox.sandboxUser().exec(docker, container.containerId())
                 .withCmd(argv.toArray(String[]::new))
                 .withWorkingDir(config.session().workdir())
                 .withEnv(List.of("HOME=" + config.session().workdir()))
@@ -142,6 +148,7 @@ public class SessionExec {
 
     /** A stopped session's workspace, read in a one-off container of its image: read-only, no network, removed after. */
     private Ended readOnVolume(SessionRecord s, List<String> argv, OutputStream out, OutputStream err, Duration wait) {
+        DockerClient docker = hosts.reachable(s.host);
         String workdir = config.session().workdir();
         SandboxSpec spec = SandboxSpec.of(sandbox.sandboxUser(), 256 * MB, 0.5, 64, 64 * MB)
                 .withTmpfs("/tmp", 16 * MB, false)
@@ -154,14 +161,15 @@ public class SessionExec {
                 .withEnv("HOME=" + workdir)
                 .withEntrypoint(List.of())
                 .withCmd(argv);
-        return runOnce(create, out, err, wait);
+        return runOnce(docker, create, out, err, wait);
     }
 
     /**
      * Runs a helper container to its end: created, attached, started, waited for and removed, whatever happens. Its
      * stdout goes to {@code out} and its stderr to {@code err} (an OutputStream that throws stops the run there).
+     * {@code docker} is the engine {@code create} was made by.
      */
-    public Ended runOnce(CreateContainerCmd create, OutputStream out, OutputStream err, Duration wait) {
+    public Ended runOnce(DockerClient docker, CreateContainerCmd create, OutputStream out, OutputStream err, Duration wait) {
         String id = create.withAttachStdout(true).withAttachStderr(true).exec().getId();
         try {
             Demux demux = docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)

@@ -145,7 +145,7 @@ public class WorkspaceFiles {
         return String.join("/", parts);
     }
 
-    public void write(String containerId, long diskLimitBytes, List<Upload> uploads) {
+    public void write(SessionExec.InContainer containerId, long diskLimitBytes, List<Upload> uploads) {
         long maxFile = config.files().maxFileBytes();
         List<String> argv = new ArrayList<>(List.of("sh", "-c", WRITE, "sh", ws(), Long.toString(diskLimitBytes)));
         long total = 0;
@@ -163,7 +163,7 @@ public class WorkspaceFiles {
         }
         argv.add(Long.toString(total));
         argv.addAll(pairs);
-        var outcome = exec.run(containerId, argv, stdin.toByteArray(), 65536, Duration.ofMinutes(2));
+        var outcome = exec.runIn(containerId, argv, stdin.toByteArray(), 65536, Duration.ofMinutes(2));
         check(outcome);
     }
 
@@ -175,8 +175,8 @@ public class WorkspaceFiles {
         return outcome.stdout();
     }
 
-    public void delete(String containerId, String path) {
-        check(exec.run(containerId, List.of("sh", "-c", DELETE, "sh", ws(), path), null, 65536,
+    public void delete(SessionExec.InContainer containerId, String path) {
+        check(exec.runIn(containerId, List.of("sh", "-c", DELETE, "sh", ws(), path), null, 65536,
                 Duration.ofMinutes(1)));
     }
 

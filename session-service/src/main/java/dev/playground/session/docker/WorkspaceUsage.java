@@ -2,10 +2,10 @@ package dev.playground.session.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.session.config.SessionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -22,12 +22,12 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  */
 @ApplicationScoped
 public class WorkspaceUsage {
-    private final DockerHttpClient http;
+    private final SandboxHosts hosts;
     private final ObjectMapper json;
     private final SessionConfig config;
 
-    WorkspaceUsage(DockerClient docker, ObjectMapper json, SessionConfig config) {
-        this.http = ((DockerClientImpl) docker).getHttpClient();
+    WorkspaceUsage(SandboxHosts hosts, ObjectMapper json, SessionConfig config) {
+        this.hosts = hosts;
         this.json = json;
         this.config = config;
     }
@@ -39,9 +39,20 @@ public class WorkspaceUsage {
         }
     }
 
-    /** Volume name to size in bytes, for the session volumes of this instance whose size the engine reported. */
+    /**
+     * Volume name to size in bytes, for the session volumes of this instance whose size an engine that answers
+     * reported (volume names are unique across hosts: they carry the session id).
+     */
     @Retry(maxRetries = 3, delay = 250, jitter = 100, retryOn = CountAlreadyRunning.class)
     public Map<String, Long> workspaceSizes() {
+        Map<String, Long> sizes = new HashMap<>();
+        for (String host : hosts.upHosts()) {
+            sizes.putAll(workspaceSizes(((DockerClientImpl) hosts.client(host)).getHttpClient()));
+        }
+        return sizes;
+    }
+
+    private Map<String, Long> workspaceSizes(DockerHttpClient http) {
         var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
                 .path("/system/df").build();
         try (DockerHttpClient.Response response = http.execute(request)) {

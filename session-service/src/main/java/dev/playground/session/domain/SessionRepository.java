@@ -66,11 +66,12 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
      * still as the pass read it (state and version), so a request since then keeps what it decided.
      */
     public Uni<Boolean> reconcile(SessionRecord seen, SessionState target, boolean forgetContainer, Instant at) {
+        boolean stops = target != seen.state && target != SessionState.RUNNING;
         String set = "state = :target" + (forgetContainer ? ", containerId = null" : "")
-                + (target == seen.state ? "" : ", stoppedAt = :at");
+                + (stops ? ", stoppedAt = :at" : "");
         var params = Parameters.with("target", target).and("id", seen.id).and("seen", seen.state)
                 .and("version", seen.version);
-        if (target != seen.state) {
+        if (stops) {
             params = params.and("at", at);
         }
         return update(set + ", version = version + 1 where id = :id and state = :seen and version = :version",
@@ -117,6 +118,19 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
 
     public Uni<List<SessionRecord>> stoppedBefore(Instant cutoff) {
         return list("state in ?1 and stoppedAt < ?2", List.of(SessionState.STOPPED, SessionState.EXPIRED), cutoff);
+    }
+
+    /** What live (STARTING or RUNNING) sessions hold on one host: how many, and the memory they reserved. */
+    public record HostLoad(String host, long sessions, long memoryMb) {
+    }
+
+    /** The load of every host that has a live session. */
+    public Uni<List<HostLoad>> loadByHost() {
+        return getSession().flatMap(s -> s.createSelectionQuery("select host, count(*), coalesce(sum(memoryMb), 0) from "
+                        + "SessionRecord where state in :live group by host", Object[].class)
+                .setParameter("live", List.of(SessionState.STARTING, SessionState.RUNNING)).getResultList())
+                .map(rows -> rows.stream().map(r -> new HostLoad((String) r[0], ((Number) r[1]).longValue(),
+                        ((Number) r[2]).longValue())).toList());
     }
 
     public Uni<List<SessionRecord>> notDeleted() {

@@ -39,10 +39,12 @@ public class SessionService {
     private final SessionContainers containers;
     private final SessionEvents events;
     private final SessionConfig config;
+    private final Placement placement;
     private final Vertx vertx;
 
     SessionService(SessionRepository sessions, SessionContainers containers, SessionEvents events,
-                   SessionConfig config, Vertx vertx) {
+                   SessionConfig config, Placement placement, Vertx vertx) {
+        this.placement = placement;
         this.sessions = sessions;
         this.containers = containers;
         this.events = events;
@@ -63,6 +65,9 @@ public class SessionService {
     /** An owned session in a state that allows {@code what}; touched, since using a session is activity. */
     public Uni<SessionRecord> usable(String id, String owner, Set<SessionState> allowed, String what) {
         return owned(id, owner).call(s -> {
+            if (s.state == SessionState.LOST) {
+                return Uni.createFrom().failure(lost(s));
+            }
             if (!allowed.contains(s.state)) {
                 return Uni.createFrom().failure(ApiProblem.of(ProblemType.SESSION_NOT_RUNNING, "Session " + id + " is "
                         + s.state + "; " + what
@@ -72,6 +77,13 @@ public class SessionService {
             }
             return touch(id);
         });
+    }
+
+    /** The answer to anything a LOST session is asked to do: its host does not answer. */
+    public static ApiProblem lost(SessionRecord s) {
+        return ApiProblem.of(ProblemType.HOST_UNAVAILABLE, "Session " + s.id + " is LOST: its sandbox host " + s.host
+                + " does not answer. Its workspace waits there; the session comes back when the host does.")
+                .retryAfter(10);
     }
 
     public Uni<Void> touch(String id) {
@@ -85,6 +97,8 @@ public class SessionService {
     public Uni<SessionRecord> create(String owner, CreateCommand cmd) {
         SessionRecord s = validate(owner, cmd);
         return Panache.withTransaction(() -> roomForOneMore(owner, "Stop or delete one first.")
+                        .chain(sessions::loadByHost)
+                        .invoke(load -> s.host = placement.choose(s.memoryMb, load))
                         .chain(() -> sessions.persist(s)))
                 .invoke(() -> events.publish(s.id, owner, SessionEventType.CREATED))
                 .flatMap(x -> launch(s, SessionEventType.CREATED));
@@ -103,7 +117,16 @@ public class SessionService {
     }
 
     public Uni<SessionRecord> start(String id, String owner) {
-        return owned(id, owner).flatMap(s -> Panache.withTransaction(() -> roomForOneMore(owner, "Stop one first.")
+        return owned(id, owner).invoke(s -> {
+            if (s.state == SessionState.LOST) {
+                throw lost(s);
+            }
+            if (!placement.answers(s.host)) {
+                throw ApiProblem.of(ProblemType.HOST_UNAVAILABLE, "Session " + id + " lives on sandbox host " + s.host
+                        + ", which does not answer; its workspace waits there and the session can be started once "
+                        + "the host is back.");
+            }
+        }).flatMap(s -> Panache.withTransaction(() -> roomForOneMore(owner, "Stop one first.")
                 .chain(() -> sessions.transition(id, EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED),
                         SessionState.STARTING, Instant.now()))).flatMap(moved -> {
             if (!moved) {
@@ -118,16 +141,16 @@ public class SessionService {
     private Uni<SessionRecord> launch(SessionRecord s, SessionEventType cause) {
         return blocking(() -> {
             String containerId = s.containerId;
-            if (containerId == null || containers.state(containerId).isEmpty()) {
+            if (containerId == null || containers.state(s.host, containerId).isEmpty()) {
                 containerId = containers.create(s);
             }
-            if (!containers.start(containerId)) {
+            if (!containers.start(s.host, containerId)) {
                 containerId = containers.create(s);
-                containers.start(containerId);
+                containers.start(s.host, containerId);
             }
             s.containerId = containerId;
             return s;
-        }).onFailure(e -> !(e instanceof ApiProblem)).recoverWithUni(e -> {
+        }).onFailure().recoverWithUni(e -> {
             LOG.errorf(e, "session %s: container did not start", s.id);
             return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.STARTING),
                             SessionState.STOPPED, Instant.now()))
@@ -136,8 +159,8 @@ public class SessionService {
                             events.publish(s.id, s.owner, SessionEventType.STOPPED);
                         }
                     })
-                    .flatMap(x -> Uni.createFrom().failure(ApiProblem.unavailable("Session " + s.id
-                            + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
+                    .flatMap(x -> Uni.createFrom().failure(e instanceof ApiProblem ? e : ApiProblem.unavailable("Session "
+                            + s.id + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
         }).flatMap(started -> {
             Instant now = Instant.now();
             return Panache.withTransaction(() -> sessions.markRunning(s.id, started.containerId, now));
@@ -145,7 +168,7 @@ public class SessionService {
             if (!moved) {
                 // deleted (or stopped) while starting: the newer decision wins, the container goes
                 return blocking(() -> {
-                    containers.stop(s.containerId);
+                    containers.stop(s.host, s.containerId);
                     return 0;
                 }).flatMap(x -> Uni.createFrom().failure(ApiProblem.conflict("Session " + s.id
                         + " changed while it was starting.")));
@@ -176,7 +199,7 @@ public class SessionService {
     public Uni<Boolean> moveAndStop(SessionRecord s, Supplier<Uni<Boolean>> move) {
         return Panache.withTransaction(() -> move.get().call(moved -> !moved ? Uni.createFrom().voidItem()
                 : blocking(() -> {
-                    containers.stop(s.containerId);
+                    containers.stop(s.host, s.containerId);
                     return null;
                 })));
     }
@@ -192,7 +215,9 @@ public class SessionService {
                     return blocking(() -> {
                         containers.removeAll(s);
                         return null;
-                    });
+                    }).onFailure(ApiProblem.class).invoke(e -> LOG.warnf("session %s: deleted; its container and "
+                            + "workspace go when host %s answers again (the reconciler): %s", id, s.host, e.getMessage()))
+                            .onFailure(ApiProblem.class).recoverWithNull();
                 })).replaceWithVoid();
     }
 
@@ -266,7 +291,6 @@ public class SessionService {
         s.volumeName = SessionContainers.volumeName(s.id);
         s.state = SessionState.STARTING;
         s.ports = List.copyOf(ports);
-        s.host = "local";
         s.memoryMb = memory;
         s.cpus = cpus;
         s.pids = pids;

@@ -97,10 +97,13 @@ public class WorkspaceService {
         return sessions.owned(id, owner).flatMap(s -> {
             if (s.state == SessionState.RUNNING) {
                 return sessions.touch(id).flatMap(x -> shares.run(owner,
-                        () -> work.apply(s, new SessionExec.InContainer(s.containerId))));
+                        () -> work.apply(s, SessionExec.InContainer.of(s))));
             }
             if (READABLE_STOPPED.contains(s.state)) {
                 return shares.run(owner, () -> work.apply(s, new SessionExec.OnVolume(s)));
+            }
+            if (s.state == SessionState.LOST) {
+                return Uni.createFrom().failure(SessionService.lost(s));
             }
             return Uni.createFrom().failure(ApiProblem.of(ProblemType.SESSION_NOT_RUNNING, "Session " + id + " is "
                     + s.state + "; " + what
@@ -122,7 +125,7 @@ public class WorkspaceService {
     public Uni<String> write(String owner, String id, String path, byte[] content) {
         String p = WorkspaceFiles.relative(path, false);
         return inRunning(owner, id, "writing files", s -> {
-            files.write(s.containerId, s.diskMb * MB, List.of(new Upload(p, content)));
+            files.write(SessionExec.InContainer.of(s), s.diskMb * MB, List.of(new Upload(p, content)));
             return p;
         });
     }
@@ -130,7 +133,7 @@ public class WorkspaceService {
     public Uni<Void> delete(String owner, String id, String path) {
         String p = WorkspaceFiles.relative(path, false);
         return inRunning(owner, id, "deleting files", s -> {
-            files.delete(s.containerId, p);
+            files.delete(SessionExec.InContainer.of(s), p);
             return null;
         });
     }
@@ -157,7 +160,7 @@ public class WorkspaceService {
         }
         Synced synced = new Synced(uploads.size(), bytes);
         return inRunning(owner, id, "writing files", s -> {
-            files.write(s.containerId, s.diskMb * MB, uploads);
+            files.write(SessionExec.InContainer.of(s), s.diskMb * MB, uploads);
             return synced;
         });
     }
@@ -254,7 +257,7 @@ public class WorkspaceService {
         argv.addAll(command);
         return inRunning(owner, id, "running a command", s -> {
             long started = System.currentTimeMillis();
-            var out = exec.run(s.containerId, argv, null, c.maxOutputBytes(), Duration.ofMillis(timeoutMs + 10_000));
+            var out = exec.runIn(SessionExec.InContainer.of(s), argv, null, c.maxOutputBytes(), Duration.ofMillis(timeoutMs + 10_000));
             long took = System.currentTimeMillis() - started;
             boolean timedOut = !out.finished()
                     || ((out.exitCode() == TIMEOUT_STOPPED || out.exitCode() == TIMEOUT_KILLED) && took >= timeoutMs);
