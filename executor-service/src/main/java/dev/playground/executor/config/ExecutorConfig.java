@@ -13,6 +13,13 @@ public interface ExecutorConfig {
     @WithDefault("${playground.instance:compose}")
     String instance();
 
+    /**
+     * This executor instance's name among several of one deployment (env PLAYGROUND_REPLICA), written on its sandboxes
+     * as label {@code playground.replica}: an instance's reaper removes only its own leftovers, never a run another
+     * instance has going. Empty (one instance): no such label, the reaper takes every sandbox of the deployment.
+     */
+    java.util.Optional<String> replica();
+
     /** Runs executing at once; each holds one sandbox container. */
     @WithDefault("4")
     int maxParallel();

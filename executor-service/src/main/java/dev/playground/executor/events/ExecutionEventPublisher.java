@@ -70,6 +70,17 @@ public class ExecutionEventPublisher {
         });
     }
 
+    /** Asks whichever executor instance runs the execution to act on it (cancel). */
+    public Future<RecordMetadata> publishControl(dev.playground.contract.execution.ExecutionControl control) {
+        String value;
+        try {
+            value = json.writeValueAsString(control);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return producer.send(new ProducerRecord<>(Topics.EXECUTION_CONTROL, control.executionId(), value));
+    }
+
     /** Publishes a file a run wrote (key = execution id), for the history to keep. */
     public void publishArtifact(ExecutionArtifact artifact) {
         String value;

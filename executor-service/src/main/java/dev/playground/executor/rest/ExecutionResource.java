@@ -69,7 +69,10 @@ public class ExecutionResource {
     @POST
     @Path("/{id}/cancel")
     public Response cancel(@HeaderParam(Principal.HEADER) String principal, @PathParam("id") String id) {
-        return Response.accepted(executions.cancel(owner(principal), id).snapshot()).build();
+        return executions.cancel(owner(principal), id)
+                .map(e -> Response.accepted(e.snapshot()))
+                .orElseGet(() -> Response.accepted(new Accepted(id, "CANCELLING", "/api/v1/executions/" + id + "/stream")))
+                .build();
     }
 
     static String owner(String principal) {

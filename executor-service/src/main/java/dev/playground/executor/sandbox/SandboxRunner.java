@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import dev.playground.contract.ContainerLabels;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.contract.sandbox.SandboxUser;
@@ -40,8 +41,12 @@ public class SandboxRunner {
     /** How long past its own limits a sandbox may stay silent before the executor kills it from outside. */
     private static final long GRACE_MS = 10_000;
     private static final long MB = 1024L * 1024L;
+    /** The executor instance (of several) that runs the sandbox. */
+    public static final String REPLICA_LABEL = "playground.replica";
 
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
+    /** Fresh runs this instance has going on each host: the next one goes where the fewest are. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final ExecutorConfig config;
     private final SandboxUser user;
     private final String runtime;
@@ -49,8 +54,8 @@ public class SandboxRunner {
     private final String supervisor;
 
     /** Public so a test can make one for another instance; the service gets the CDI bean. */
-    public SandboxRunner(DockerClient docker, ExecutorConfig config, SandboxConfig sandbox) {
-        this.docker = docker;
+    public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxConfig sandbox) {
+        this.hosts = hosts;
         this.config = config;
         this.user = sandbox.sandboxUser();
         this.runtime = sandbox.runtime().orElse(null);
@@ -67,7 +72,7 @@ public class SandboxRunner {
     }
 
     /** Where a run in a session happens. */
-    public record SessionTarget(String containerId, String workdir) {
+    public record SessionTarget(String host, String containerId, String workdir) {
     }
 
     /** The name of an execution's sandbox container. */
@@ -100,13 +105,26 @@ public class SandboxRunner {
      *
      * @param labels labels the caller wants on the sandbox besides the contract's own
      */
-    public void runFresh(String executionId, String owner, Map<String, String> labels, SandboxJob job,
+    public void runFresh(String host, String executionId, String owner, Map<String, String> labels, SandboxJob job,
             SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
+        DockerClient docker = hosts.client(host);
+        var load = inFlight.computeIfAbsent(host, h -> new java.util.concurrent.atomic.AtomicInteger());
+        load.incrementAndGet();
+        try {
+            runFresh(docker, executionId, owner, labels, job, control, listener, done);
+        } finally {
+            load.decrementAndGet();
+        }
+    }
+
+    private void runFresh(DockerClient docker, String executionId, String owner, Map<String, String> labels,
+            SandboxJob job, SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
         String containerId = null;
         Outcome outcome;
         try {
             Map<String, String> all = new HashMap<>(labels);
             all.putAll(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner));
+            config.replica().ifPresent(r -> all.put(REPLICA_LABEL, r));
             var create = spec(job).applyTo(docker.createContainerCmd(job.image()));
             containerId = create
                     // Output travels on the attach stream only; a log driver would copy every byte to disk.
@@ -139,7 +157,7 @@ public class SandboxRunner {
                         stream.violation != null ? "broke the supervisor protocol: " + stream.violation
                                 : "outlived its limits");
                 control.stop();
-                kill(id);
+                kill(docker, id);
                 stream.await(2_000);
             }
             if (stream.violation != null) {
@@ -163,7 +181,7 @@ public class SandboxRunner {
             done.accept(outcome);
         } finally {
             if (containerId != null) {
-                remove(containerId);
+                remove(docker, containerId);
             }
         }
     }
@@ -171,6 +189,7 @@ public class SandboxRunner {
     /** Runs the job inside a session's container with docker exec (as the sandbox user), in its workspace. */
     public Outcome runInSession(String executionId, SandboxJob job, SessionTarget target, SandboxControl control,
             SandboxListener listener) {
+        DockerClient docker = hosts.reachable(target.host());
         try {
             String execId = user.exec(docker, target.containerId())
                     .withCmd("perl", "-e", supervisor)
@@ -236,11 +255,11 @@ public class SandboxRunner {
     }
 
     /** Kills an execution's sandbox from outside (a supervisor that stopped answering, a cancel that must land). */
-    public void killSandboxOf(String executionId) {
-        kill(containerName(executionId));
+    public void killSandboxOf(String host, String executionId) {
+        kill(hosts.client(host), containerName(executionId));
     }
 
-    private void kill(String container) {
+    private void kill(DockerClient docker, String container) {
         try {
             docker.killContainerCmd(container).exec();
         } catch (RuntimeException e) {
@@ -249,7 +268,11 @@ public class SandboxRunner {
     }
 
     /** Removes a sandbox; a container already gone is fine. */
-    public void remove(String containerId) {
+    public void remove(String host, String containerId) {
+        remove(hosts.client(host), containerId);
+    }
+
+    private void remove(DockerClient docker, String containerId) {
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
@@ -259,12 +282,33 @@ public class SandboxRunner {
         }
     }
 
-    /** This instance's execution sandboxes, running or not (for the reaper). */
-    public List<Container> ownContainers() {
+    /**
+     * The host for a fresh run: of the hosts that answer, the one where this instance runs the fewest (an instance
+     * sees only its own runs; with runs spread evenly by the load balancer, so are the hosts' loads).
+     */
+    public String pickHost() {
+        List<String> up = hosts.upHosts();
+        if (up.isEmpty()) {
+            throw dev.playground.contract.problem.ApiProblem.of(dev.playground.contract.problem.ProblemType.HOST_UNAVAILABLE,
+                    "No sandbox host answers; try again in a moment.").retryAfter(2);
+        }
+        return up.stream().min(java.util.Comparator.comparingInt(h -> inFlight.getOrDefault(h,
+                new java.util.concurrent.atomic.AtomicInteger()).get())).orElseThrow();
+    }
+
+    /** The sandbox hosts that answer (the reaper visits each). */
+    public List<String> upHosts() {
+        return hosts.upHosts();
+    }
+
+    /** This instance's execution sandboxes on a host, running or not (for the reaper). */
+    public List<Container> ownContainers(String host) {
+        DockerClient docker = hosts.client(host);
         Map<String, String> filter = new HashMap<>();
         for (String f : ContainerLabels.filter(config.instance(), ContainerLabels.KIND_EXECUTION)) {
             filter.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
         }
+        config.replica().ifPresent(r -> filter.put(REPLICA_LABEL, r));
         return docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
     }
 

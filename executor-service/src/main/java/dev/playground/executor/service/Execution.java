@@ -55,6 +55,17 @@ public final class Execution implements SandboxListener {
         this.events = events;
     }
 
+    private volatile String host;
+
+    /** The sandbox host a fresh run was placed on (null for a run in a session, which lives on the session's). */
+    public String host() {
+        return host;
+    }
+
+    void placedOn(String host) {
+        this.host = host;
+    }
+
     public String id() {
         return id;
     }

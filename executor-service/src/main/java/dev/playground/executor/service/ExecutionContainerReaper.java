@@ -52,11 +52,19 @@ public class ExecutionContainerReaper {
      * periodic, a caller) would read the same history and close one execution twice.
      */
     public synchronized int reap() {
+        int removed = 0;
+        for (String host : sandboxes.upHosts()) {
+            removed += reap(host);
+        }
+        return removed;
+    }
+
+    private int reap(String host) {
         List<Container> containers;
         try {
-            containers = sandboxes.ownContainers();
+            containers = sandboxes.ownContainers(host);
         } catch (RuntimeException e) {
-            LOG.warnf("reaper could not list sandboxes: %s", e.getMessage());
+            LOG.warnf("reaper could not list sandboxes on host %s: %s", host, e.getMessage());
             return 0;
         }
         // Taken after the listing: a sandbox listed was created by an execution already registered here, so a run
@@ -85,7 +93,7 @@ public class ExecutionContainerReaper {
                     }
                 }
                 LOG.infof("reaping leftover sandbox %s of execution %s", c.getId(), id);
-                sandboxes.remove(c.getId());
+                sandboxes.remove(host, c.getId());
                 removed++;
             } catch (RuntimeException e) {
                 LOG.warnf("reaper could not handle sandbox %s of execution %s: %s", c.getId(), id, e.getMessage());

@@ -1,6 +1,7 @@
 package dev.playground.executor.service;
 
 import dev.playground.contract.execution.ExecutionResult;
+import dev.playground.contract.execution.ExecutionControl;
 import dev.playground.contract.execution.StdinMessage;
 import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
@@ -12,7 +13,9 @@ import dev.playground.executor.sandbox.SandboxRunner;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +74,9 @@ public class ExecutionService {
     public Execution submit(String owner, ExecutionRequest request) {
         ExecutionPlan plan = planner.plan(request);
         InternalSession session = plan.sessionId() == null ? null : sessions.runningSession(plan.sessionId(), owner);
+        if (session == null) {
+            sandboxes.pickHost(); // no host answers: a 503 now rather than a failed run later (the run picks again)
+        }
         queue.reserve(owner);
         Execution execution;
         try {
@@ -114,11 +120,13 @@ public class ExecutionService {
             if (session == null) {
                 Map<String, String> labels = Map.of(LANGUAGE_LABEL, execution.plan().runtime().language(),
                         VERSION_LABEL, execution.plan().runtime().version());
-                sandboxes.runFresh(execution.id(), execution.owner(), labels, execution.plan().job(),
+                execution.placedOn(sandboxes.pickHost());
+                sandboxes.runFresh(execution.host(), execution.id(), execution.owner(), labels, execution.plan().job(),
                         execution.control(), execution, outcome -> complete(execution, outcome));
             } else {
                 complete(execution, sandboxes.runInSession(execution.id(), execution.plan().job(),
-                        new SandboxRunner.SessionTarget(session.containerId(), session.workdir()), execution.control(),
+                        new SandboxRunner.SessionTarget(session.host(), session.containerId(), session.workdir()),
+                        execution.control(),
                         execution));
             }
         } catch (RuntimeException e) {
@@ -187,23 +195,45 @@ public class ExecutionService {
         return e;
     }
 
-    /** Stops a queued or running execution within a second: the supervisor kills the program, the engine backs it up. */
-    public Execution cancel(String owner, String id) {
-        Execution e = get(owner, id);
+    /**
+     * Stops a queued or running execution within a second: the supervisor kills the program, the engine backs it up.
+     * An execution this instance does not run may run on another: the cancel goes there over the control topic, and
+     * the answer is empty (the caller follows the stream or the history for the CANCELLED verdict).
+     */
+    public Optional<Execution> cancel(String owner, String id) {
+        Execution e = executions.get(id);
+        if (e == null) {
+            events.publishControl(new ExecutionControl(id, owner, ExecutionControl.Type.CANCEL, Instant.now()));
+            LOG.infof("execution %s: not run here, cancel sent on the control topic", id);
+            return Optional.empty();
+        }
+        e = get(owner, id);
         if (e.isDone()) {
             throw ApiProblem.of(ProblemType.ALREADY_COMPLETED, "Execution " + id + " already completed with verdict "
                     + e.snapshot().verdict() + ".");
         }
+        cancel(e);
+        return Optional.of(e);
+    }
+
+    /** A cancel from the control topic: acted on only for an execution of {@code owner} that runs here. */
+    public void cancelHere(String owner, String id) {
+        Execution e = executions.get(id);
+        if (e != null && !e.isDone() && e.owner().equals(owner)) {
+            cancel(e);
+        }
+    }
+
+    private void cancel(Execution e) {
         e.control().cancel();
-        LOG.infof("execution %s: cancel requested", id);
+        LOG.infof("execution %s: cancel requested", e.id());
         if (e.plan().sessionId() == null) {
             timers.schedule(() -> {
-                if (!e.isDone()) {
-                    sandboxes.killSandboxOf(id);
+                if (!e.isDone() && e.host() != null) {
+                    sandboxes.killSandboxOf(e.host(), e.id());
                 }
             }, 800, TimeUnit.MILLISECONDS);
         }
-        return e;
     }
 
     /** Interactive stdin from Kafka: kept only for executions this instance runs. */

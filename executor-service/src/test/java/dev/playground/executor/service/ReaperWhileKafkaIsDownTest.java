@@ -47,6 +47,8 @@ class ReaperWhileKafkaIsDownTest {
     ObjectMapper json;
     @Inject
     SandboxConfig sandbox;
+    @Inject
+    dev.playground.contract.docker.SandboxHosts hosts;
 
     @Test
     void anOrphansSandboxStaysWhileKafkaIsDown() {
@@ -63,7 +65,7 @@ class ReaperWhileKafkaIsDownTest {
                         }
                     }
                 });
-        var reaper = new ExecutionContainerReaper(new SandboxRunner(docker, down, sandbox), executions,
+        var reaper = new ExecutionContainerReaper(new SandboxRunner(hosts, down, sandbox), executions,
                 new OrphanedExecutionCloser(publisher, json, down, Map.of("bootstrap.servers", "localhost:1")));
         String orphan = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
                 .withLabels(ContainerLabels.of(instance, ContainerLabels.KIND_EXECUTION, UUID.randomUUID().toString(), "x"))
