@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.playground.contract.auth.InternalAuth;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxUser;
 import dev.playground.contract.session.InternalSession;
@@ -71,7 +72,7 @@ public class PreviewTunnels {
     /** Bytes of a client's request queued for the relay before the client is paused. */
     private static final long PAUSE_ABOVE = 1 << 20;
 
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
     private final SessionClient sessions;
     private final InternalAuth auth;
     private final SandboxUser user;
@@ -84,9 +85,9 @@ public class PreviewTunnels {
     private EventLoopGroup workers;
     private Channel server;
 
-    PreviewTunnels(DockerClient docker, SessionClient sessions, InternalAuth auth, SandboxConfig sandbox,
+    PreviewTunnels(SandboxHosts hosts, SessionClient sessions, InternalAuth auth, SandboxConfig sandbox,
             TerminalConfig config) {
-        this.docker = docker;
+        this.hosts = hosts;
         this.sessions = sessions;
         this.auth = auth;
         this.user = sandbox.sandboxUser();
@@ -218,7 +219,9 @@ public class PreviewTunnels {
         StdinPipe toServer = new StdinPipe(Long.MAX_VALUE);
         toServer.open();
         String execId;
+        DockerClient docker;
         try {
+            docker = hosts.reachable(session.host());
             execId = user.exec(docker, session.containerId())
                     .withCmd("perl", "-e", forwarder, "--", Integer.toString(port),
                             Long.toString(config.idleTimeout().toSeconds()))

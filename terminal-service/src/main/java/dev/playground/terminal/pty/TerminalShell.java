@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import dev.playground.terminal.client.SessionClient;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxUser;
 import dev.playground.contract.session.InternalSession;
 import dev.playground.terminal.config.TerminalConfig;
@@ -35,7 +36,8 @@ public final class TerminalShell extends LiveSocket {
     private final String principal;
     private final String terminalId = UUID.randomUUID().toString();
     private final StdinPipe stdin;
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
+    private volatile DockerClient docker;
     private final SandboxUser user;
     private final TerminalConfig config;
     private final SessionClient sessions;
@@ -50,7 +52,7 @@ public final class TerminalShell extends LiveSocket {
     private boolean flushScheduled;
 
     TerminalShell(WebSocketConnection connection, String sessionId, String principal, int cols, int rows,
-            DockerClient docker, SandboxUser user, TerminalConfig config, SessionClient sessions,
+            SandboxHosts hosts, SandboxUser user, TerminalConfig config, SessionClient sessions,
             Consumer<TerminalShell> onEnd, Context context) {
         super(connection, config.sockets().maxPendingOutputBytes());
         this.context = context;
@@ -58,7 +60,7 @@ public final class TerminalShell extends LiveSocket {
         this.principal = principal;
         this.cols = cols;
         this.rows = rows;
-        this.docker = docker;
+        this.hosts = hosts;
         this.user = user;
         this.config = config;
         this.sessions = sessions;
@@ -72,7 +74,15 @@ public final class TerminalShell extends LiveSocket {
 
     /** Creates and starts the shell (blocking Docker calls: run on a worker thread). */
     void start(InternalSession session) {
+        this.docker = hosts.reachable(session.host());
         this.containerId = session.containerId();
+        int open = openTerminals();
+        if (open >= config.pty().maxPerSession()) {
+            // counted on the engine, so the limit holds across terminal-service instances (two opening at the very
+            // same moment may both pass: the limit can be exceeded by the number of instances, never more)
+            close(LiveSocket.TRY_LATER, "session " + sessionId + " already has " + open + " terminals open: close one first");
+            return;
+        }
         List<String> env = new ArrayList<>(List.of("TERM=xterm-256color", "LANG=C.UTF-8",
                 ShellHangup.MARKER + "=" + terminalId));
         var create = user.exec(docker, containerId)
@@ -127,6 +137,27 @@ public final class TerminalShell extends LiveSocket {
             return;
         }
         LOG.infof("session %s terminal %s: shell started (exec %s, %dx%d)", sessionId, terminalId, execId, cols, rows);
+    }
+
+    /**
+     * The terminals open in the container, whichever terminal-service instance opened them: running execs with a TTY
+     * (only terminals have one; runs, commands and preview relays do not).
+     */
+    private int openTerminals() {
+        List<String> execs = docker.inspectContainerCmd(containerId).exec().getExecIds();
+        int open = 0;
+        for (String id : execs == null ? List.<String>of() : execs) {
+            try {
+                var exec = docker.inspectExecCmd(id).exec();
+                if (Boolean.TRUE.equals(exec.isRunning()) && exec.getProcessConfig() != null
+                        && Boolean.TRUE.equals(exec.getProcessConfig().isTty())) {
+                    open++;
+                }
+            } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+                // ended and cleaned up meanwhile
+            }
+        }
+        return open;
     }
 
     private void forward(byte[] bytes) {

@@ -2,7 +2,7 @@ package dev.playground.terminal.pty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.Principal;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.terminal.client.SessionClient;
@@ -39,7 +39,7 @@ public class TerminalSocket {
     private static final Logger LOG = Logger.getLogger(TerminalSocket.class);
     private static final int MAX_DIMENSION = 1000;
 
-    private final DockerClient docker;
+    private final SandboxHosts hosts;
     private final SandboxConfig sandbox;
     private final SessionClient sessions;
     private final TerminalRegistry registry;
@@ -48,11 +48,11 @@ public class TerminalSocket {
     private final ObjectMapper json;
     private final Vertx vertx;
 
-    TerminalSocket(DockerClient docker, SessionClient sessions, TerminalRegistry registry, LiveSockets sockets,
+    TerminalSocket(SandboxHosts hosts, SessionClient sessions, TerminalRegistry registry, LiveSockets sockets,
             TerminalConfig config, SandboxConfig sandbox, ObjectMapper json, Vertx vertx) {
         this.vertx = vertx;
         this.sandbox = sandbox;
-        this.docker = docker;
+        this.hosts = hosts;
         this.sessions = sessions;
         this.registry = registry;
         this.sockets = sockets;
@@ -69,7 +69,7 @@ public class TerminalSocket {
         Integer cols = dimension(query.get("cols"), config.pty().defaultCols());
         Integer rows = dimension(query.get("rows"), config.pty().defaultRows());
         TerminalShell shell = new TerminalShell(connection, sessionId, principal, cols == null ? 0 : cols,
-                rows == null ? 0 : rows, docker, sandbox.sandboxUser(), config, sessions, this::ended, context());
+                rows == null ? 0 : rows, hosts, sandbox.sandboxUser(), config, sessions, this::ended, context());
         sockets.add(shell);
         if (cols == null || rows == null) {
             shell.close(LiveSocket.POLICY, "cols and rows must be whole numbers from 1 to " + MAX_DIMENSION);
