@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +42,8 @@ public class SandboxHosts {
     }
 
     private final Map<String, DockerClient> clients = new LinkedHashMap<>();
+    /** A second client per host for pings only: with a response timeout, which the main one cannot have (attach). */
+    private final Map<String, DockerClient> pingClients = new LinkedHashMap<>();
     private final Map<String, SandboxHost> hosts = new LinkedHashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
     private final Map<String, String> lastError = new ConcurrentHashMap<>();
@@ -54,7 +55,8 @@ public class SandboxHosts {
         this.config = config;
         for (SandboxHost host : parse(config.hosts().orElse(""), config.host())) {
             hosts.put(host.name(), host);
-            clients.put(host.name(), connect(host, config));
+            clients.put(host.name(), connect(host, config, config.maxConnections(), null));
+            pingClients.put(host.name(), connect(host, config, 2, config.pingTimeout()));
             up.put(host.name(), true); // optimistic until the first ping says otherwise
         }
         pinger = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("sandbox-host-ping").daemon().unstarted(r));
@@ -95,7 +97,7 @@ public class SandboxHosts {
         return List.copyOf(list);
     }
 
-    private static DockerClient connect(SandboxHost host, DockerConfig config) {
+    private static DockerClient connect(SandboxHost host, DockerConfig config, int connections, Duration timeout) {
         var builder = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host.address().toString());
         if ("tcp".equals(host.address().getScheme())) {
             Path dir = config.tlsDir().map(Path::of).orElseThrow(() -> new IllegalStateException("sandbox host "
@@ -112,35 +114,49 @@ public class SandboxHosts {
         var http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(clientConfig.getDockerHost())
                 .sslConfig(clientConfig.getSSLConfig())
-                .maxConnections(config.maxConnections())
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
-        return DockerClientImpl.getInstance(clientConfig, http);
+                .maxConnections(connections)
+                .connectionTimeout(timeout != null ? timeout : Duration.ofSeconds(5));
+        if (timeout != null) {
+            http.responseTimeout(timeout);
+        }
+        return DockerClientImpl.getInstance(clientConfig, http.build());
     }
 
+    /** Pings every host at once (a host that hangs costs its own ping's timeout, not the others'). */
     private void pingAll() {
+        Map<String, Thread> pings = new LinkedHashMap<>();
         for (String name : hosts.keySet()) {
-            boolean was = up.getOrDefault(name, true);
-            boolean now;
+            pings.put(name, Thread.ofVirtual().name("ping-" + name).start(() -> ping(name)));
+        }
+        for (Thread t : pings.values()) {
             try {
-                CompletableFuture.runAsync(() -> clients.get(name).pingCmd().exec())
-                        .get(config.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                now = true;
-                lastError.remove(name);
-            } catch (Exception e) {
-                now = false;
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                lastError.put(name, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                t.join(config.pingTimeout().plusSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            up.put(name, now);
-            if (now) {
-                downSince.remove(name);
-            } else {
-                downSince.putIfAbsent(name, java.time.Instant.now());
-            }
-            if (was != now) {
-                LOG.infof("sandbox host %s is %s", name, now ? "up" : "down (" + lastError.get(name) + ")");
-            }
+        }
+    }
+
+    private void ping(String name) {
+        boolean was = up.getOrDefault(name, true);
+        boolean now;
+        try {
+            pingClients.get(name).pingCmd().exec();
+            now = true;
+            lastError.remove(name);
+        } catch (Exception e) {
+            now = false;
+            lastError.put(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        up.put(name, now);
+        if (now) {
+            downSince.remove(name);
+        } else {
+            downSince.putIfAbsent(name, java.time.Instant.now());
+        }
+        if (was != now) {
+            LOG.infof("sandbox host %s is %s", name, now ? "up" : "down (" + lastError.get(name) + ")");
         }
     }
 
@@ -215,7 +231,7 @@ public class SandboxHosts {
     @PreDestroy
     void close() {
         pinger.shutdownNow();
-        for (DockerClient c : clients.values()) {
+        for (DockerClient c : java.util.stream.Stream.concat(clients.values().stream(), pingClients.values().stream()).toList()) {
             try {
                 c.close();
             } catch (IOException e) {
