@@ -36,11 +36,7 @@ class ControlTopicCancelTest {
     @Test
     void aCancelFromTheControlTopicStopsTheRunOnlyWhenItComesFromItsOwner() throws Exception {
         String user = newPrincipal();
-        String id = runAsync(user, Map.of("language", "python",
-                "code", "import time\nprint('started', flush=True)\ntime.sleep(1000)", "limits", Map.of("wallTimeMs", 30000)))
-                .then().statusCode(202).extract().path("id");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(
-                ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).path("status")));
+        String id = ExecutionTestSupport.runningSleeper(user);
 
         // another principal who guessed the id, through another instance: nothing happens
         send(new ExecutionControl(id, "someone-else", ExecutionControl.Type.CANCEL, Instant.now()));

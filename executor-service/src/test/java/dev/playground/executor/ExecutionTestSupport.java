@@ -57,6 +57,16 @@ final class ExecutionTestSupport {
                 .when().post("/api/v1/executions");
     }
 
+    /** Starts a run that prints "started" and would sleep far past its 30 s wall limit; returns once it RUNS. */
+    static String runningSleeper(String principal) {
+        String id = runAsync(principal, Map.of("language", "python",
+                "code", "import time\nprint('started', flush=True)\ntime.sleep(1000)", "limits", Map.of("wallTimeMs", 30000)))
+                .then().statusCode(202).extract().path("id");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(
+                as(principal).get("/api/v1/executions/" + id).path("status")));
+        return id;
+    }
+
     static String newPrincipal() {
         return "user-" + UUID.randomUUID();
     }

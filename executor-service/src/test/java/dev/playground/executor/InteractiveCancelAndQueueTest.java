@@ -122,11 +122,7 @@ class InteractiveCancelAndQueueTest {
     @Test
     void cancelStopsARunningProgramLongBeforeItsLimits() {
         String user = newPrincipal();
-        String id = runAsync(user, Map.of("language", "python",
-                "code", "import time\nprint('started', flush=True)\ntime.sleep(1000)", "limits", Map.of("wallTimeMs", 30000)))
-                .then().statusCode(202).extract().path("id");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(
-                ExecutionTestSupport.as(user).get("/api/v1/executions/" + id).path("status")));
+        String id = ExecutionTestSupport.runningSleeper(user);
         ExecutionTestSupport.as("not-the-owner").post("/api/v1/executions/" + id + "/cancel").then().statusCode(404);
         ExecutionTestSupport.as(user).post("/api/v1/executions/" + id + "/cancel").then().statusCode(202);
         // Far below the 30 s wall limit, so only the cancel can have ended it.
