@@ -25,6 +25,13 @@ public interface GatewayConfig {
     @WithName("rate-limit")
     RateLimits rateLimit();
 
+    /**
+     * What every gateway instance must agree on, kept in PostgreSQL: rate-limit buckets and the nonces of redeemed
+     * WebSocket tickets. The connection is {@code quarkus.datasource.*} (env DB_JDBC_URL, DB_USER, DB_PASSWORD).
+     */
+    @WithName("shared-state")
+    SharedState sharedState();
+
     /** Request body size caps per kind of route. */
     Limits limits();
 
@@ -85,6 +92,31 @@ public interface GatewayConfig {
 
         /** Budget for preview traffic (a dev server page load fetches many assets). */
         Bucket preview();
+    }
+
+    interface SharedState {
+        /**
+         * Keep rate limits and ticket single-use in PostgreSQL, across instances (env GATEWAY_SHARED_STATE); false:
+         * each instance on its own, right only for a single gateway.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Longest wait for one PostgreSQL operation (env GATEWAY_SHARED_STATE_TIMEOUT): past it the request is decided
+         * by this instance alone and the store counts as down until a probe reaches it again.
+         */
+        @WithDefault("500ms")
+        Duration timeout();
+
+        /** How often a store that is down is probed again (env GATEWAY_SHARED_STATE_RETRY). */
+        @WithName("retry-interval")
+        @WithDefault("5s")
+        Duration retryInterval();
+
+        /** PostgreSQL operations in flight at once per instance (env GATEWAY_SHARED_STATE_CONCURRENCY); also the pool size. */
+        @WithDefault("8")
+        int concurrency();
     }
 
     interface Bucket {

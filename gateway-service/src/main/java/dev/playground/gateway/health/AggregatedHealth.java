@@ -3,6 +3,7 @@ package dev.playground.gateway.health;
 import dev.playground.gateway.config.GatewayConfig;
 import dev.playground.gateway.proxy.Downstreams;
 import dev.playground.gateway.routing.Downstream;
+import dev.playground.gateway.shared.SharedStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,17 +16,21 @@ import java.util.List;
  * {@code GET /api/v1/health}: each service's readiness ({@code /q/health/ready}) and its circuit breaker, asked in
  * parallel; 200 when every service is UP, 503 otherwise. It goes around the breakers on purpose: it is how an
  * operator sees whether a service is back. Public, so it shows states only (each check's name and status): error
- * texts, hosts and addresses stay in the services' own {@code /q/health}, on the internal network.
+ * texts, hosts and addresses stay in the services' own {@code /q/health}, on the internal network. The gateway itself
+ * is {@code DEGRADED} while its shared state (PostgreSQL) is unreachable: it serves, with per-instance limits, which
+ * does not make the answer a 503.
  */
 @ApplicationScoped
 public class AggregatedHealth {
 
     private final Downstreams downstreams;
     private final GatewayConfig config;
+    private final SharedStore sharedState;
 
-    public AggregatedHealth(Downstreams downstreams, GatewayConfig config) {
+    public AggregatedHealth(Downstreams downstreams, GatewayConfig config, SharedStore sharedState) {
         this.downstreams = downstreams;
         this.config = config;
+        this.sharedState = sharedState;
     }
 
     public void handle(RoutingContext rc) {
@@ -44,8 +49,15 @@ public class AggregatedHealth {
             rc.response().setStatusCode(allUp ? 200 : 503)
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
-                    .end(new JsonObject().put("status", allUp ? "UP" : "DOWN").put("services", services).encode());
+                    .end(new JsonObject().put("status", allUp ? "UP" : "DOWN").put("gateway", gateway())
+                            .put("services", services).encode());
         });
+    }
+
+    private JsonObject gateway() {
+        SharedStore.State state = sharedState.state();
+        return new JsonObject().put("status", state == SharedStore.State.DOWN ? "DEGRADED" : "UP")
+                .put("sharedState", state.name());
     }
 
     private Future<JsonObject> check(Downstream service) {
