@@ -20,6 +20,7 @@ import dev.playground.gateway.routing.PathSafety;
 import dev.playground.gateway.routing.RouteTable;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -134,32 +135,51 @@ public class GatewayRouter {
             return;
         }
         boolean websocket = isWebSocketUpgrade(request);
-        Optional<String> principal = authenticator.authenticate(rc, websocket);
-        if (principal.isEmpty() || !rateLimiter.admit(rc, principal.get(), route.get().budget())
-                || (!websocket && !bodyAcceptable(rc, route.get()))) {
-            return;
-        }
-        rc.put("gateway.principal", principal.get());
-        authenticator.forward(request, principal.get());
-        var upstream = downstreams.upstream(route.get().target(), timeoutMillis(route.get(), websocket));
+        // Authentication and the rate limit may ask the shared store (off the event loop); the body waits, paused.
+        authenticator.authenticate(rc, websocket)
+                .compose(principal -> principal.isEmpty() ? Future.succeededFuture()
+                        : rateLimiter.admit(rc, principal.get(), route.get().budget()).map(admitted -> {
+                            if (admitted && (websocket || bodyAcceptable(rc, route.get()))) {
+                                forward(rc, route.get(), principal.get(), websocket);
+                            }
+                            return null;
+                        }))
+                .onFailure(failure -> failed(rc, failure));
+    }
+
+    /** A bug, not a refusal: the caller gets a problem instead of waiting for a timeout. */
+    private static void failed(RoutingContext rc, Throwable failure) {
+        LOG.errorf(failure, "request %s failed in the gateway", (Object) rc.get(RequestIds.CONTEXT_KEY));
+        Problem.of(ProblemType.INTERNAL_ERROR, "The gateway failed on this request; retry, and report the request id"
+                + " if it persists").send(rc);
+    }
+
+    private void forward(RoutingContext rc, ApiRoute route, String principal, boolean websocket) {
+        rc.put("gateway.principal", principal);
+        authenticator.forward(rc.request(), principal);
+        var upstream = downstreams.upstream(route.target(), timeoutMillis(route, websocket));
         if (websocket) {
             tunnels.open(rc, upstream);
         } else {
-            HttpForwarding.forward(request, downstreams.client(), upstream);
+            HttpForwarding.forward(rc.request(), downstreams.client(), upstream);
         }
     }
 
     private void issueTicket(RoutingContext rc) {
-        authenticator.authenticate(rc, false).ifPresent(principal -> {
-            if (rateLimiter.admit(rc, principal, Budget.GENERAL)) {
-                rc.request().resume();
-                WebSocketTickets.Ticket ticket = tickets.issue(principal);
-                rc.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                        .putHeader("Cache-Control", "no-store")
-                        .end(new JsonObject().put("ticket", ticket.ticket())
-                                .put("expiresAt", ticket.expiresAt().toString()).encode());
-            }
-        });
+        authenticator.authenticate(rc, false)
+                .compose(principal -> principal.isEmpty() ? Future.succeededFuture()
+                        : rateLimiter.admit(rc, principal.get(), Budget.GENERAL).map(admitted -> {
+                            if (admitted) {
+                                rc.request().resume();
+                                WebSocketTickets.Ticket ticket = tickets.issue(principal.get());
+                                rc.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+                                        .putHeader("Cache-Control", "no-store")
+                                        .end(new JsonObject().put("ticket", ticket.ticket())
+                                                .put("expiresAt", ticket.expiresAt().toString()).encode());
+                            }
+                            return null;
+                        }))
+                .onFailure(failure -> failed(rc, failure));
     }
 
     private boolean bodyAcceptable(RoutingContext rc, ApiRoute route) {

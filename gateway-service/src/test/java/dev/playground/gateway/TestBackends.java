@@ -26,6 +26,9 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
     public static final String ALICE_KEY = "pg_test_alice_key";
     public static final String BOB_KEY = "pg_test_bob_key";
     public static final String CAROL_KEY = "pg_test_carol_key";
+    /** Principals of SharedStateTest, whose budgets no other test spends. */
+    public static final String DAVE_KEY = "pg_test_dave_key";
+    public static final String ERIN_KEY = "pg_test_erin_key";
     /** The session (owned by alice) whose port 3000 the preview tests reach. */
     public static final String PREVIEW_SESSION = "sess-preview-1";
 
@@ -46,7 +49,8 @@ public class TestBackends implements QuarkusTestResourceLifecycleManager {
                 "gateway.services.executor-url", "http://127.0.0.1:" + ports.get("executor-service"),
                 "gateway.services.session-url", "http://127.0.0.1:" + ports.get("session-service"),
                 "gateway.services.terminal-url", "http://127.0.0.1:" + ports.get("terminal-service"),
-                "gateway.api-keys", "alice:" + sha256(ALICE_KEY) + ",bob:" + sha256(BOB_KEY) + ",carol:" + sha256(CAROL_KEY));
+                "gateway.api-keys", "alice:" + sha256(ALICE_KEY) + ",bob:" + sha256(BOB_KEY) + ",carol:" + sha256(CAROL_KEY)
+                        + ",dave:" + sha256(DAVE_KEY) + ",erin:" + sha256(ERIN_KEY));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.playground.contract.Principal;
 import dev.playground.contract.auth.InternalAuth;
 import dev.playground.contract.problem.ProblemType;
 import dev.playground.gateway.problem.Problem;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,8 +41,11 @@ public class Authenticator {
         return InternalAuth.withSecret("playground.internal.secret (PLAYGROUND_INTERNAL_SECRET)", secret);
     }
 
-    /** The caller's principal; empty when it could not be authenticated (the 401 is sent). */
-    public Optional<String> authenticate(RoutingContext rc, boolean websocket) {
+    /**
+     * The caller's principal; empty when it could not be authenticated (the 401 is sent). A key is checked at once; a
+     * ticket may need the shared store to tell whether it was redeemed elsewhere. Never fails.
+     */
+    public Future<Optional<String>> authenticate(RoutingContext rc, boolean websocket) {
         HttpServerRequest request = rc.request();
         String key = null;
         String authorization = request.getHeader("Authorization");
@@ -55,21 +59,23 @@ public class Authenticator {
             if (principal.isEmpty()) {
                 unauthorized(rc, "The API key is not valid; check it, or ask the operator for one");
             }
-            return principal;
+            return Future.succeededFuture(principal);
         }
         String ticket = websocket ? request.getParam("ticket") : null;
         if (ticket != null) {
-            Optional<String> principal = tickets.redeem(ticket);
-            if (principal.isEmpty()) {
-                unauthorized(rc, "The WebSocket ticket is unknown, used or expired; tickets are single-use and "
-                        + "short-lived: get a new one with POST " + TICKETS + " just before connecting");
-            }
-            return principal;
+            return tickets.redeem(ticket).map(principal -> {
+                if (principal.isEmpty()) {
+                    // One answer for forged, tampered, expired and used tickets: the caller learns nothing to aim with.
+                    unauthorized(rc, "The WebSocket ticket is unknown, used or expired; tickets are single-use and "
+                            + "short-lived: get a new one with POST " + TICKETS + " just before connecting");
+                }
+                return principal;
+            });
         }
         unauthorized(rc, websocket
                 ? "Authenticate the upgrade with 'Authorization: Bearer <key>', 'X-Api-Key', or ?ticket= from POST " + TICKETS
                 : "Send your API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
-        return Optional.empty();
+        return Future.succeededFuture(Optional.empty());
     }
 
     /**

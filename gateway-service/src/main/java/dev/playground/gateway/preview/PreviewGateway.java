@@ -106,10 +106,21 @@ public class PreviewGateway {
             return;
         }
         PreviewToken claims = verified.get();
-        if (!rateLimiter.admit(rc, claims.owner(), Budget.PREVIEW) || (!websocket && !withinSizeLimit(rc))) {
-            return;
-        }
-        if (fromQuery != null) {
+        rateLimiter.admit(rc, claims.owner(), Budget.PREVIEW).map(admitted -> {
+            if (admitted && (websocket || withinSizeLimit(rc))) {
+                forward(rc, origin, websocket, token, fromQuery != null, claims);
+            }
+            return null;
+        }).onFailure(failure -> {
+            LOG.errorf(failure, "preview request %s failed in the gateway", (Object) rc.get(RequestIds.CONTEXT_KEY));
+            Problem.of(ProblemType.INTERNAL_ERROR, "The gateway failed on this request; retry").send(rc);
+        });
+    }
+
+    private void forward(RoutingContext rc, Origin origin, boolean websocket, String token, boolean tokenInQuery,
+            PreviewToken claims) {
+        HttpServerRequest request = rc.request();
+        if (tokenInQuery) {
             long maxAge = Math.max(0, Duration.between(Instant.now(), claims.expiresAt()).toSeconds());
             // Host-only (no Domain): the cookie goes to this one origin, never to the API or another preview.
             String cookie = COOKIE + "=" + token + "; Path=/; Max-Age=" + maxAge + "; HttpOnly"
