@@ -152,6 +152,27 @@ class SharedStateAcrossGatewaysTest {
     }
 
     @Test
+    void aFloodPastTheBudgetIsRefusedWithoutAskingTheDatabaseSoItCannotMakeTheStoreLookDown() {
+        // A hostile principal who wants the per-instance fallback (N times the budget) floods to slow PostgreSQL down.
+        String principal = fresh("flooder");
+        for (int i = 0; i < SESSIONS; i++) {
+            assertTrue(a.allows(principal, Budget.SESSION_CREATION));
+        }
+        postgres.pause(); // from here, any question to the database would time out and mark the store DOWN
+        try {
+            long started = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                assertTrue(!a.allows(principal, Budget.SESSION_CREATION));
+            }
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis < 1000, "1000 refusals from memory: " + tookMillis + " ms");
+            assertEquals(SharedStore.State.UP, a.store().state(), "the database was never asked");
+        } finally {
+            postgres.unpause();
+        }
+    }
+
+    @Test
     void aTicketIsRedeemedOnceAcrossGatewaysEvenWhenRacing() throws Exception {
         String ticket = a.tickets().issue("alice").ticket();
         assertEquals(Optional.of("alice"), b.redeem(ticket), "issued on A, redeemed on B");
