@@ -242,6 +242,38 @@ class TerminalSocketTest {
     }
 
     @Test
+    void terminalsThatAnotherInstanceOpenedCountTowardsTheLimit() throws Exception {
+        // Another terminal-service instance's shells are TTY execs in the same container: made here directly.
+        String container = get("/stand-in/container");
+        List<java.io.Closeable> others = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                String exec = docker.execCreateCmd(container).withTty(true).withAttachStdin(true).withAttachStdout(true)
+                        .withCmd("sh", "-c", "sleep 86399; : other-instance-shell").exec().getId();
+                others.add(docker.execStartCmd(exec).withTty(true).withStdIn(new java.io.PipedInputStream(
+                        new java.io.PipedOutputStream())).exec(new ResultCallback.Adapter<Frame>()));
+            }
+            waitFor(() -> processesMatching("other-instance-shell") == 2, "the other instance's two shells run");
+            try (WsClient mine = terminal("")) {
+                mine.type("echo mine\r");
+                mine.awaitOutputContaining("mine\r\n");
+                try (WsClient extra = terminal("")) {
+                    WsClient.Closed c = extra.awaitClose(WAIT);
+                    assertEquals(1013, c.code());
+                    assertTrue(c.reason().contains("already has 3 terminals"), c.reason());
+                }
+            }
+        } finally {
+            for (java.io.Closeable c : others) {
+                c.close();
+            }
+            String kill = docker.execCreateCmd(container).withCmd("sh", "-c", "pkill -f other-instance-shell; pkill -x -f 'sleep 86399'").exec().getId();
+            docker.execStartCmd(kill).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(10, TimeUnit.SECONDS);
+            waitFor(() -> processesMatching("other-instance-shell") == 0, "the other instance's shells are gone");
+        }
+    }
+
+    @Test
     void aClientThatStopsReadingAFloodIsCutOffAndNothingPilesUp() throws Exception {
         try (WsClient t = terminal("")) {
             t.type("echo go\r");
