@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds every image the project uses, locally (no registry is needed). Docker's layer cache makes a
 # second run with nothing changed take seconds.
-#   images/build.sh [base|infra|runtimes|services|all]...   (default: all)
+#   images/build.sh [base|infra|runtimes|services|hosts|all]...   (default: all)
 # Services are built from their modules' target/quarkus-app: run the Maven package first (./playground does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +79,12 @@ services() {
   done
 }
 
+# ./playground up --hosts N: the sandbox hosts (Docker-in-Docker nodes) and the load balancer in front of the services.
+hosts() {
+  build playground/sandbox-host:latest images/sandbox-host
+  build playground/lb:latest images/lb
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(all)
 for t in "${targets[@]}"; do
@@ -87,7 +93,8 @@ for t in "${targets[@]}"; do
     infra) infra ;;
     runtimes) runtimes ;;
     services) services ;;
-    all) base; infra; runtimes; services ;;
-    *) echo "unknown target $t (base|infra|runtimes|services|all)" >&2; exit 2 ;;
+    hosts) hosts ;;
+    all) base; infra; runtimes; services; hosts ;;
+    *) echo "unknown target $t (base|infra|runtimes|services|hosts|all)" >&2; exit 2 ;;
   esac
 done
