@@ -1,6 +1,7 @@
 package dev.playground.gateway.shared;
 
 import dev.playground.gateway.config.GatewayConfig;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -65,6 +66,9 @@ public class SharedStore {
     /** Any constant: makes concurrent first starts of several gateways create the tables one after the other. */
     private static final long SCHEMA_LOCK = 0x706c6179_67770001L;
     private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final String WARM_UP_KEY = "gateway-probe";
+    private static final BucketConfiguration WARM_UP = BucketConfiguration.builder()
+            .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofMillis(1))).build();
     private static final StoreUnavailable UNAVAILABLE = new StoreUnavailable();
 
     private final Vertx vertx;
@@ -188,9 +192,10 @@ public class SharedStore {
             try (Connection c = dataSource.getConnection()) {
                 ensureSchema(c);
             }
-            // A first use of the bucket table here, not in a request: its class loading and the pool's first
-            // connection would otherwise count against that request's timeout.
-            buckets.removeExpired(100);
+            // A whole bucket operation here, not in a request: the first one (class loading, the pool's connection,
+            // Bucket4j's serialisation) took most of a second, which would count against that request's timeout.
+            // It also proves the rights on the table. Its row expires at once and goes with the next purge.
+            buckets.builder().build(WARM_UP_KEY, () -> WARM_UP).tryConsumeAndReturnRemaining(1);
             return null;
         }, false).onComplete(result -> {
             probing.set(false);
