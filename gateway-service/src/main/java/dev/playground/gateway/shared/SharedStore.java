@@ -131,6 +131,7 @@ public class SharedStore {
 
     public synchronized void close() {
         if (workers != null) {
+            state.set(State.DOWN); // whatever still asks decides alone instead of reaching a closed pool
             vertx.cancelTimer(probeTimer);
             vertx.cancelTimer(purgeTimer);
             workers.close();
