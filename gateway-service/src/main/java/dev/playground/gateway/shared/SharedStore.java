@@ -79,7 +79,7 @@ public class SharedStore {
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final AtomicReference<State> state;
     private final AtomicBoolean probing = new AtomicBoolean();
-    private WorkerExecutor workers;
+    private volatile WorkerExecutor workers;
     private long probeTimer = -1;
     private long purgeTimer = -1;
 
@@ -158,10 +158,11 @@ public class SharedStore {
      * {@code timeout} at the latest; any failure marks the store DOWN. The caller decides alone then.
      */
     public <T> Future<T> call(String what, Callable<T> work) {
-        if (state.get() != State.UP) {
+        WorkerExecutor pool = workers;
+        if (pool == null || state.get() != State.UP) {
             return Future.failedFuture(UNAVAILABLE);
         }
-        return workers.<T>executeBlocking(() -> {
+        return pool.<T>executeBlocking(() -> {
             if (state.get() != State.UP) {
                 throw UNAVAILABLE; // went down while this waited for a thread
             }
@@ -200,7 +201,7 @@ public class SharedStore {
             return null;
         }, false).onComplete(result -> {
             probing.set(false);
-            if (result.succeeded()) {
+            if (result.succeeded() && workers != null) { // not closed meanwhile
                 if (state.getAndSet(State.UP) != State.UP) {
                     LOG.info("Shared state in PostgreSQL reached: rate limits and ticket single-use hold across gateway"
                             + " instances");
