@@ -106,6 +106,12 @@ class H1SandboxHostsTest {
             }
         }
 
+        // Operators see it in the aggregated health: the host is DOWN, the other UP.
+        waitFor(Duration.ofSeconds(30), () -> "DOWN".equals(Gateway.anonymous().get("/api/v1/health").json()
+                .path("services").path("session-service").path("sandboxHosts").path("sandbox-host-2").asText()));
+        assertEquals("UP", Gateway.anonymous().get("/api/v1/health").json().path("services").path("session-service")
+                .path("sandboxHosts").path("sandbox-host-1").asText());
+
         // The dead host's sessions are LOST; the surviving host's run on, files and all.
         for (var e : hostOf.entrySet()) {
             String id = e.getKey();

@@ -80,6 +80,7 @@ public class AggregatedHealth {
                                     .map(JsonObject.class::cast)
                                     .forEach(c -> checks.put(c.getString("name", "?"), c.getString("status", "DOWN")));
                             state.put("checks", checks);
+                            sandboxHosts(body).ifPresent(hosts -> state.put("sandboxHosts", hosts));
                         }
                     } catch (RuntimeException notJson) {
                         // A readiness answer without a JSON body still tells UP or DOWN by its status.
@@ -90,5 +91,23 @@ public class AggregatedHealth {
                         .put("status", "DOWN")
                         .put("reachable", false)
                         .put("circuitBreaker", breaker));
+    }
+
+    /**
+     * Each sandbox host's state as a service's docker readiness check lists it (host name to UP or DOWN); anything else
+     * the check carries (errors, addresses) stays in the service's own health.
+     */
+    static java.util.Optional<JsonObject> sandboxHosts(JsonObject readiness) {
+        return readiness.getJsonArray("checks").stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
+                .filter(c -> "docker".equals(c.getString("name")) && c.getValue("data") instanceof JsonObject)
+                .findFirst().map(c -> {
+                    JsonObject hosts = new JsonObject();
+                    c.getJsonObject("data").forEach(e -> {
+                        if ("UP".equals(e.getValue()) || "DOWN".equals(e.getValue())) {
+                            hosts.put(e.getKey(), e.getValue());
+                        }
+                    });
+                    return hosts;
+                }).filter(h -> !h.isEmpty());
     }
 }
