@@ -30,7 +30,7 @@ class HardeningTest {
     void podsRunLocked(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         long uid = ServiceSources.imageUid();
-        for (JsonNode d : rendered.ofKind("Deployment")) {
+        for (JsonNode d : rendered.workloads()) {
             String n = Rendered.name(d);
             JsonNode pod = d.path("spec").path("template").path("spec");
             JsonNode psc = pod.path("securityContext");
@@ -78,7 +78,7 @@ class HardeningTest {
     void everyContainerHasRequestsLimitsAndAJvmThatFits(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         String imageOpts = ServiceSources.imageEnv().getOrDefault("JAVA_OPTS", "");
-        for (JsonNode d : rendered.ofKind("Deployment")) {
+        for (JsonNode d : rendered.workloads()) {
             JsonNode c = Rendered.container(d);
             String n = Rendered.name(d);
             JsonNode r = c.path("resources");

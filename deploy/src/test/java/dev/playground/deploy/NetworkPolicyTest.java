@@ -56,7 +56,7 @@ class NetworkPolicyTest {
             Peer self = pods.get(service);
             needed.add(new Flow(prometheus, self, "TCP", 8080));
             needed.add(new Flow(self, dns, "UDP", 53));
-            PodEnv env = PodEnv.of(rendered, rendered.get("Deployment", service));
+            PodEnv env = PodEnv.of(rendered, rendered.workload(service));
             for (var e : env.values.entrySet()) {
                 String name = e.getKey();
                 if (!ServiceSources.knownEnv(service).contains(name)
@@ -133,9 +133,9 @@ class NetworkPolicyTest {
     // --- the evaluator ---------------------------------------------------------------------------------------------
 
     private static Map<String, Peer> pods(Rendered rendered) {
-        String ns = rendered.ofKind("Deployment").get(0).path("metadata").path("namespace").asText();
+        String ns = rendered.workloads().get(0).path("metadata").path("namespace").asText();
         Map<String, Peer> pods = new HashMap<>();
-        for (JsonNode d : rendered.ofKind("Deployment")) {
+        for (JsonNode d : rendered.workloads()) {
             String name = d.path("metadata").path("name").asText();
             pods.put(name, Peer.pod(name, ns, ServiceWiringTest.podLabels(d)));
         }
@@ -149,7 +149,7 @@ class NetworkPolicyTest {
     }
 
     private static String sandboxHostIp(Rendered rendered) {
-        String hosts = PodEnv.of(rendered, rendered.get("Deployment", "executor-service")).values.get("PLAYGROUND_SANDBOX_HOSTS");
+        String hosts = PodEnv.of(rendered, rendered.workload("executor-service")).values.get("PLAYGROUND_SANDBOX_HOSTS");
         String first = hosts.split(",")[0];
         return URI.create(first.substring(first.indexOf('=') + 1)).getHost();
     }
@@ -160,7 +160,7 @@ class NetworkPolicyTest {
 
     /** Whether the policies of `self`'s namespace let the flow out of (Egress) or into (Ingress) `self`. */
     private static boolean side(Rendered rendered, Peer self, Peer other, String type, Flow f) {
-        String ns = rendered.ofKind("Deployment").get(0).path("metadata").path("namespace").asText();
+        String ns = rendered.workloads().get(0).path("metadata").path("namespace").asText();
         if (!ns.equals(self.namespace)) {
             return true; // Outside the overlay's namespace: not its policies' business.
         }

@@ -23,7 +23,7 @@ class OverlayTest {
         Rendered prod = Overlays.render("overlays/production");
         List<String> problems = new ArrayList<>();
         for (String service : ServiceSources.services()) {
-            JsonNode d = prod.get("Deployment", service);
+            JsonNode d = prod.workload(service);
             Optional<JsonNode> hpa = autoscaler(prod, service);
             int least = hpa.map(h -> h.path("spec").path("minReplicas").asInt(1)).orElse(d.path("spec").path("replicas").asInt(1));
             if (least < 2) {
@@ -47,7 +47,7 @@ class OverlayTest {
         }
         for (JsonNode hpa : prod.ofKind("HorizontalPodAutoscaler")) {
             JsonNode target = hpa.path("spec").path("scaleTargetRef");
-            if (!"Deployment".equals(target.path("kind").asText()) || prod.find("Deployment", target.path("name").asText()).isEmpty()) {
+            if (prod.find(target.path("kind").asText(), target.path("name").asText()).isEmpty()) {
                 problems.add(Rendered.name(hpa) + " scales nothing rendered");
             }
         }
@@ -67,7 +67,7 @@ class OverlayTest {
     @Test
     void devIsOneOfEverything() {
         Rendered dev = Overlays.render("overlays/dev");
-        for (JsonNode d : dev.ofKind("Deployment")) {
+        for (JsonNode d : dev.workloads()) {
             assertEquals(1, d.path("spec").path("replicas").asInt(), Rendered.name(d));
         }
         assertTrue(dev.ofKind("HorizontalPodAutoscaler").isEmpty(), "no autoscaler in dev");

@@ -22,6 +22,21 @@ record Rendered(String name, List<JsonNode> objects) {
         return find(kind, name).orElseGet(() -> fail(this.name + " renders no " + kind + " " + name));
     }
 
+    /** The kinds that run a service's pods: Deployments, and StatefulSets where a replica needs a stable name. */
+    static final List<String> WORKLOAD_KINDS = List.of("Deployment", "StatefulSet");
+
+    List<JsonNode> workloads() {
+        return objects.stream().filter(o -> WORKLOAD_KINDS.contains(o.path("kind").asText())).toList();
+    }
+
+    Optional<JsonNode> findWorkload(String name) {
+        return workloads().stream().filter(o -> name.equals(o.path("metadata").path("name").asText())).findFirst();
+    }
+
+    JsonNode workload(String name) {
+        return findWorkload(name).orElseGet(() -> fail(this.name + " renders no Deployment or StatefulSet " + name));
+    }
+
     /** A generated object (ConfigMap, Secret) by the name it was given before kustomize added its content hash. */
     Optional<JsonNode> findGenerated(String kind, String name) {
         List<JsonNode> matches = ofKind(kind).stream()
@@ -33,7 +48,7 @@ record Rendered(String name, List<JsonNode> objects) {
         return matches.stream().findFirst();
     }
 
-    /** The single container of a Deployment's pods (each service runs alone in its pod). */
+    /** The single container of a workload's pods (each service runs alone in its pod). */
     static JsonNode container(JsonNode deployment) {
         JsonNode containers = deployment.path("spec").path("template").path("spec").path("containers");
         assertEquals(1, containers.size(), name(deployment) + " has one container");

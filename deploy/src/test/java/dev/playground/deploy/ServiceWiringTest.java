@@ -52,9 +52,9 @@ class ServiceWiringTest {
     void eachServiceRunsTheImageBuildShBuilds(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         for (String service : ServiceSources.services()) {
-            Optional<JsonNode> deployment = rendered.find("Deployment", service);
+            Optional<JsonNode> deployment = rendered.findWorkload(service);
             if (deployment.isEmpty()) {
-                problems.add("no Deployment " + service + " (images/build.sh builds it)");
+                problems.add("no Deployment or StatefulSet " + service + " (images/build.sh builds it)");
                 continue;
             }
             JsonNode container = Rendered.container(deployment.get());
@@ -68,7 +68,7 @@ class ServiceWiringTest {
                 problems.add(service + ": image " + image + ", but images/build.sh builds " + built);
             }
         }
-        for (JsonNode d : rendered.ofKind("Deployment")) {
+        for (JsonNode d : rendered.workloads()) {
             if (!ServiceSources.services().contains(d.path("metadata").path("name").asText())) {
                 problems.add(Rendered.name(d) + " runs no service images/build.sh builds");
             }
@@ -83,7 +83,7 @@ class ServiceWiringTest {
         Set<String> envFromKeys = new LinkedHashSet<>();
         Set<String> knownAnywhere = new LinkedHashSet<>(MAPPED_ENV.keySet());
         for (String service : ServiceSources.services()) {
-            JsonNode deployment = rendered.get("Deployment", service);
+            JsonNode deployment = rendered.workload(service);
             PodEnv env = PodEnv.of(rendered, deployment);
             problems.addAll(env.problems);
             Set<String> required = new LinkedHashSet<>(ServiceSources.requiredEnv(service));
@@ -125,7 +125,7 @@ class ServiceWiringTest {
     void portsAndProbesAreTheServicesOwn(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         for (String service : ServiceSources.services()) {
-            JsonNode deployment = rendered.get("Deployment", service);
+            JsonNode deployment = rendered.workload(service);
             JsonNode container = Rendered.container(deployment);
             int port = httpPort(rendered, service, deployment);
             Optional<Integer> declared = containerPort(container, "http");
@@ -164,7 +164,7 @@ class ServiceWiringTest {
     void servicesReachWhatTheOverlayRuns(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         for (String service : ServiceSources.services()) {
-            JsonNode deployment = rendered.get("Deployment", service);
+            JsonNode deployment = rendered.workload(service);
             PodEnv env = PodEnv.of(rendered, deployment);
             for (String name : ServiceSources.knownEnv(service)) {
                 String value = effective(service, name, env);
@@ -203,7 +203,7 @@ class ServiceWiringTest {
             if (!ServiceSources.knownEnv(service).contains("PLAYGROUND_SANDBOX_TLS_DIR")) {
                 continue;
             }
-            JsonNode deployment = rendered.get("Deployment", service);
+            JsonNode deployment = rendered.workload(service);
             PodEnv env = PodEnv.of(rendered, deployment);
             String hosts = env.values.getOrDefault("PLAYGROUND_SANDBOX_HOSTS", "");
             if (hosts.isBlank()) {
@@ -248,6 +248,31 @@ class ServiceWiringTest {
                 if (!s.get().path("data").has(file)) {
                     problems.add(service + ": Secret " + secret + " lacks " + file);
                 }
+            }
+        }
+        assertTrue(problems.isEmpty(), rendered + ":\n  " + String.join("\n  ", problems));
+    }
+
+    /**
+     * A replica's name (PLAYGROUND_REPLICA) labels the sandboxes it runs; it finds and closes them after a restart only
+     * under the same name, which a StatefulSet's pod keeps and a Deployment's does not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void replicaNamesSurviveARestart(Rendered rendered) {
+        List<String> problems = new ArrayList<>();
+        for (String service : ServiceSources.services()) {
+            if (!ServiceSources.knownEnv(service).contains("PLAYGROUND_REPLICA")) {
+                continue;
+            }
+            JsonNode workload = rendered.workload(service);
+            PodEnv env = PodEnv.of(rendered, workload);
+            if (!"<metadata.name>".equals(env.values.get("PLAYGROUND_REPLICA"))) {
+                problems.add(service + ": PLAYGROUND_REPLICA is not the pod's name, so replicas would share one");
+            }
+            if (!"StatefulSet".equals(workload.path("kind").asText())) {
+                problems.add(service + " is a " + workload.path("kind").asText() + ": its pods' names change on restart, "
+                        + "and a dead replica's runs would never be closed");
             }
         }
         assertTrue(problems.isEmpty(), rendered + ":\n  " + String.join("\n  ", problems));
@@ -302,8 +327,8 @@ class ServiceWiringTest {
     @MethodSource("overlays")
     void previewsAndTheApiReachTheGatewayThroughTheIngress(Rendered rendered) {
         List<String> problems = new ArrayList<>();
-        PodEnv gateway = PodEnv.of(rendered, rendered.get("Deployment", "gateway-service"));
-        PodEnv session = PodEnv.of(rendered, rendered.get("Deployment", "session-service"));
+        PodEnv gateway = PodEnv.of(rendered, rendered.workload("gateway-service"));
+        PodEnv session = PodEnv.of(rendered, rendered.workload("session-service"));
         String base = effective("gateway-service", "PLAYGROUND_PREVIEW_BASE_URL", gateway);
         if (!base.equals(effective("session-service", "PLAYGROUND_PREVIEW_BASE_URL", session))) {
             problems.add("the gateway and session-service see different PLAYGROUND_PREVIEW_BASE_URLs");
@@ -311,7 +336,7 @@ class ServiceWiringTest {
         for (String shared : List.of("PLAYGROUND_INTERNAL_SECRET", "PLAYGROUND_PREVIEW_SECRET")) {
             Set<String> sources = new LinkedHashSet<>();
             for (String service : ServiceSources.services()) {
-                PodEnv env = PodEnv.of(rendered, rendered.get("Deployment", service));
+                PodEnv env = PodEnv.of(rendered, rendered.workload(service));
                 if (env.sources.containsKey(shared)) {
                     sources.add(env.sources.get(shared));
                 }
@@ -524,7 +549,7 @@ class ServiceWiringTest {
             }
         }
         JsonNode target = null;
-        for (JsonNode d : rendered.ofKind("Deployment")) {
+        for (JsonNode d : rendered.workloads()) {
             if (selects(svc.get().path("spec").path("selector"), podLabels(d))) {
                 target = d;
             }
