@@ -3,6 +3,10 @@ package dev.playground.executor.sandbox;
 /** What a sandbox reports while it runs, in the order the supervisor produced it (one thread calls these). */
 public interface SandboxListener {
 
+    /** A fresh sandbox is being made on {@code host} (again on another, when the first did not answer). */
+    default void placedOn(String host) {
+    }
+
     /** The container (or exec) is up and the supervisor has the files. */
     void started();
 

@@ -107,13 +107,41 @@ public class SandboxRunner {
      */
     public void runFresh(String host, String executionId, String owner, Map<String, String> labels, SandboxJob job,
             SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
-        DockerClient docker = hosts.client(host);
-        var load = inFlight.computeIfAbsent(host, h -> new java.util.concurrent.atomic.AtomicInteger());
-        load.incrementAndGet();
-        try {
-            runFresh(docker, executionId, owner, labels, job, control, listener, done);
-        } finally {
-            load.decrementAndGet();
+        java.util.Set<String> tried = new java.util.HashSet<>();
+        String current = host;
+        while (true) {
+            tried.add(current);
+            listener.placedOn(current);
+            var load = inFlight.computeIfAbsent(current, h -> new java.util.concurrent.atomic.AtomicInteger());
+            load.incrementAndGet();
+            try {
+                runFresh(hosts.client(current), executionId, owner, labels, job, control, listener, done);
+                return;
+            } catch (HostUnreachable e) {
+                // Nothing ran yet: the sandbox could not even be made there. Another host that answers takes it.
+                hosts.unreachable(current, e.getCause());
+                String failed = current;
+                current = hosts.upHosts().stream().filter(h -> !tried.contains(h))
+                        .min(java.util.Comparator.comparingInt(h -> inFlight.getOrDefault(h,
+                                new java.util.concurrent.atomic.AtomicInteger()).get())).orElse(null);
+                LOG.warnf("execution %s: sandbox host %s did not answer (%s); %s", executionId, failed,
+                        e.getCause().getMessage(), current == null ? "no other host answers" : "placed on " + current);
+                if (current == null) {
+                    control.close();
+                    done.accept(new Outcome(false, false, "no sandbox host answered (" + failed + ": "
+                            + e.getCause().getMessage() + ")"));
+                    return;
+                }
+            } finally {
+                load.decrementAndGet();
+            }
+        }
+    }
+
+    /** The engine of the host could not be reached before anything of the run existed there. */
+    private static final class HostUnreachable extends RuntimeException {
+        HostUnreachable(RuntimeException cause) {
+            super(cause);
         }
     }
 
@@ -121,12 +149,13 @@ public class SandboxRunner {
             SandboxJob job, SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
         String containerId = null;
         Outcome outcome;
+        boolean elsewhere = false;
         try {
             Map<String, String> all = new HashMap<>(labels);
             all.putAll(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner));
             config.replica().ifPresent(r -> all.put(REPLICA_LABEL, r));
             var create = spec(job).applyTo(docker.createContainerCmd(job.image()));
-            containerId = create
+            containerId = created(create
                     // Output travels on the attach stream only; a log driver would copy every byte to disk.
                     .withHostConfig(create.getHostConfig().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
                     .withName(containerName(executionId))
@@ -136,8 +165,7 @@ public class SandboxRunner {
                     .withLabels(all)
                     .withNetworkDisabled(true)
                     .withAttachStdin(true).withStdinOpen(true).withStdInOnce(true)
-                    .withAttachStdout(true).withAttachStderr(true)
-                    .exec().getId();
+                    .withAttachStdout(true).withAttachStderr(true));
             String id = containerId;
             sendSetup(control, job, "/workspace", true);
             Stream stream = new Stream(control, listener, () -> {
@@ -171,11 +199,16 @@ public class SandboxRunner {
                 outcome = new Outcome(false, oom, oom ? null : "the sandbox ended without a report (exit "
                         + state.getExitCodeLong() + ")" + stream.supervisorErrors());
             }
+        } catch (HostUnreachable e) {
+            elsewhere = true;
+            throw e;
         } catch (RuntimeException e) {
             LOG.errorf(e, "sandbox of execution %s failed", executionId);
             outcome = new Outcome(false, false, "the sandbox could not run: " + e.getMessage());
         } finally {
-            control.close();
+            if (!elsewhere) {
+                control.close();
+            }
         }
         try {
             done.accept(outcome);
@@ -183,6 +216,15 @@ public class SandboxRunner {
             if (containerId != null) {
                 remove(docker, containerId);
             }
+        }
+    }
+
+    /** Creates the container; an engine that cannot be reached is a {@link HostUnreachable}, anything else as it came. */
+    private static String created(com.github.dockerjava.api.command.CreateContainerCmd create) {
+        try {
+            return create.exec().getId();
+        } catch (RuntimeException e) {
+            throw SandboxHosts.isUnreachable(e) ? new HostUnreachable(e) : e;
         }
     }
 

@@ -62,7 +62,8 @@ public final class Execution implements SandboxListener {
         return host;
     }
 
-    void placedOn(String host) {
+    @Override
+    public void placedOn(String host) {
         this.host = host;
     }
 

@@ -120,8 +120,7 @@ public class ExecutionService {
             if (session == null) {
                 Map<String, String> labels = Map.of(LANGUAGE_LABEL, execution.plan().runtime().language(),
                         VERSION_LABEL, execution.plan().runtime().version());
-                execution.placedOn(sandboxes.pickHost());
-                sandboxes.runFresh(execution.host(), execution.id(), execution.owner(), labels, execution.plan().job(),
+                sandboxes.runFresh(sandboxes.pickHost(), execution.id(), execution.owner(), labels, execution.plan().job(),
                         execution.control(), execution, outcome -> complete(execution, outcome));
             } else {
                 complete(execution, sandboxes.runInSession(execution.id(), execution.plan().job(),

@@ -203,6 +203,31 @@ public class SandboxHosts {
         return lastError.get(name);
     }
 
+    /**
+     * A caller could not reach the host (a connection that failed or broke): it counts as down at once, without waiting
+     * for its next ping, which brings it back when it answers.
+     */
+    public void unreachable(String name, Throwable why) {
+        if (!knows(name)) {
+            return;
+        }
+        lastError.put(name, why.getClass().getSimpleName() + ": " + why.getMessage());
+        downSince.putIfAbsent(name, java.time.Instant.now());
+        if (Boolean.TRUE.equals(up.put(name, false))) {
+            LOG.infof("sandbox host %s is down (%s)", name, lastError.get(name));
+        }
+    }
+
+    /** True when {@code e} says the engine could not be reached (a network failure, not an answer of the engine). */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Pings the host now and records the answer: true when it is up. */
     public boolean probe(String name) {
         pingAll();

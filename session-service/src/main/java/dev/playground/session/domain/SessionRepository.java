@@ -124,6 +124,12 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     public record HostLoad(String host, long sessions, long memoryMb) {
     }
 
+    /** A STARTING session that has nothing on {@code from} yet moves to {@code to} (its host died before it began). */
+    public Uni<Boolean> movePlacement(String id, String from, String to) {
+        return update("host = ?1, version = version + 1 where id = ?2 and host = ?3 and state = ?4 and containerId is null",
+                to, id, from, SessionState.STARTING).map(n -> n == 1);
+    }
+
     /** The load of every host that has a live session. */
     public Uni<List<HostLoad>> loadByHost() {
         return getSession().flatMap(s -> s.createSelectionQuery("select host, count(*), coalesce(sum(memoryMb), 0) from "

@@ -33,6 +33,11 @@ public class Placement {
         return hosts.isUp(host);
     }
 
+    /** A call to the host failed to reach it: it counts as down until its next ping answers. */
+    public void unreachable(String host, Throwable why) {
+        hosts.unreachable(host, why);
+    }
+
     /** The host for a session asking for {@code memoryMb}, given the live load; a 503 when none answers or has room. */
     public String choose(int memoryMb, List<HostLoad> load) {
         return choose(hosts.upHosts(), hosts.names().size(), memoryMb, load, config.session().hostMemoryMb(),

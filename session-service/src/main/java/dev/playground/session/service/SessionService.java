@@ -1,5 +1,6 @@
 package dev.playground.session.service;
 
+import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.session.SessionEventType;
 import dev.playground.session.config.SessionConfig;
 import dev.playground.session.docker.SessionContainers;
@@ -139,6 +140,40 @@ public class SessionService {
 
     /** Brings a STARTING record's container up (creating it on the kept volume when it is gone) and marks it RUNNING. */
     private Uni<SessionRecord> launch(SessionRecord s, SessionEventType cause) {
+        return launchOnce(s).onFailure(e -> cause == SessionEventType.CREATED && s.containerId == null
+                        && SandboxHosts.isUnreachable(e))
+                .recoverWithUni(e -> {
+                    // A new session whose host died before anything of it existed there: placed again, once.
+                    String failed = s.host;
+                    placement.unreachable(failed, e);
+                    return Panache.withTransaction(() -> sessions.loadByHost()
+                                    .map(load -> placement.choose(s.memoryMb, load))
+                                    .call(host -> sessions.movePlacement(s.id, failed, host)))
+                            .invoke(host -> {
+                                LOG.warnf("session %s: host %s did not answer (%s); placed on %s", s.id, failed,
+                                        e.getMessage(), host);
+                                s.host = host;
+                            })
+                            .flatMap(host -> launchOnce(s));
+                })
+                .onFailure().recoverWithUni(e -> stopAfterFailedLaunch(s, e));
+    }
+
+    /** The record goes back to STOPPED when its launch failed (if it is still STARTING), and the caller hears why. */
+    private Uni<SessionRecord> stopAfterFailedLaunch(SessionRecord s, Throwable e) {
+        LOG.errorf(e, "session %s: container did not start", s.id);
+        return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.STARTING),
+                        SessionState.STOPPED, Instant.now()))
+                .invoke(moved -> {
+                    if (moved) {
+                        events.publish(s.id, s.owner, SessionEventType.STOPPED);
+                    }
+                })
+                .flatMap(x -> Uni.createFrom().failure(e instanceof ApiProblem ? e : ApiProblem.unavailable("Session "
+                        + s.id + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
+    }
+
+    private Uni<SessionRecord> launchOnce(SessionRecord s) {
         return blocking(() -> {
             String containerId = s.containerId;
             if (containerId == null || containers.state(s.host, containerId).isEmpty()) {
@@ -150,17 +185,6 @@ public class SessionService {
             }
             s.containerId = containerId;
             return s;
-        }).onFailure().recoverWithUni(e -> {
-            LOG.errorf(e, "session %s: container did not start", s.id);
-            return Panache.withTransaction(() -> sessions.transition(s.id, EnumSet.of(SessionState.STARTING),
-                            SessionState.STOPPED, Instant.now()))
-                    .invoke(moved -> {
-                        if (moved) {
-                            events.publish(s.id, s.owner, SessionEventType.STOPPED);
-                        }
-                    })
-                    .flatMap(x -> Uni.createFrom().failure(e instanceof ApiProblem ? e : ApiProblem.unavailable("Session "
-                            + s.id + " could not be started: " + e.getMessage() + ". It is STOPPED; try starting it again.")));
         }).flatMap(started -> {
             Instant now = Instant.now();
             return Panache.withTransaction(() -> sessions.markRunning(s.id, started.containerId, now));
