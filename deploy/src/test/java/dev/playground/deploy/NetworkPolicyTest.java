@@ -59,8 +59,7 @@ class NetworkPolicyTest {
             PodEnv env = PodEnv.of(rendered, rendered.workload(service));
             for (var e : env.values.entrySet()) {
                 String name = e.getKey();
-                if (!ServiceSources.knownEnv(service).contains(name)
-                        && !ServiceWiringTest.MAPPED_ENV.getOrDefault(name, java.util.Set.of()).contains(service)) {
+                if (!ServiceSources.reads(service, name)) {
                     continue; // Given to every service by the shared ConfigMap, read by others.
                 }
                 String value = e.getValue();

@@ -124,6 +124,57 @@ final class ServiceSources {
     }
 
     /**
+     * Prefixes of the environment variables SmallRye maps onto the service's config mappings (its own and, when it
+     * indexes playground-contract, the contract's): PLAYGROUND_TERMINAL_ for {@code playground.terminal}. A mapping
+     * at the root of a namespace ({@code playground}) gives one prefix per top-level member instead
+     * (PLAYGROUND_SESSION_, PLAYGROUND_PREVIEW_, ...), so that it does not cover every PLAYGROUND_ variable.
+     */
+    static Set<String> mappingEnvPrefixes(String service) {
+        List<Path> roots = new ArrayList<>(List.of(path(service + "/src/main/java")));
+        if (properties(service).containsKey("quarkus.index-dependency.contract.artifact-id")) {
+            roots.add(path("playground-contract/src/main/java"));
+        }
+        Set<String> prefixes = new LinkedHashSet<>();
+        Pattern mapping = Pattern.compile("@ConfigMapping\\(prefix = \"([^\"]+)\"\\)");
+        Pattern member = Pattern.compile("(?m)^    (?:@WithName\\(\"([^\"]+)\"\\)\\s+)?(?:\\w[\\w.<>, ]*)\\s+(\\w+)\\(\\);");
+        for (Path root : roots) {
+            try (var files = Files.walk(root)) {
+                for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith("Config.java"))::iterator) {
+                    String source = Files.readString(f);
+                    Matcher m = mapping.matcher(source);
+                    if (!m.find()) {
+                        continue;
+                    }
+                    String prefix = envForm(m.group(1));
+                    if (m.group(1).contains(".")) {
+                        prefixes.add(prefix + "_");
+                        continue;
+                    }
+                    Matcher top = member.matcher(source.replaceAll("(?m)^    (@WithName\\([^)]*\\))\\s*\\n\\s*", "    $1 "));
+                    while (top.find()) {
+                        String name = top.group(1) != null ? top.group(1) : top.group(2).replaceAll("([a-z])([A-Z])", "$1-$2");
+                        prefixes.add(prefix + "_" + envForm(name));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return prefixes;
+    }
+
+    /** A property name as SmallRye expects it in the environment: playground.rate-limit → PLAYGROUND_RATE_LIMIT. */
+    static String envForm(String property) {
+        return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** Whether the service reads an environment variable: its application.properties names it, or a mapping takes it. */
+    static boolean reads(String service, String name) {
+        return knownEnv(service).contains(name) || imageEnv().containsKey(name)
+                || mappingEnvPrefixes(service).stream().anyMatch(p -> p.endsWith("_") ? name.startsWith(p) : name.equals(p) || name.startsWith(p + "_"));
+    }
+
+    /**
      * Resolves a property's value the way it will run: its ${ENV:default} expressions from the given environment (the
      * container's, then the image's), else their defaults.
      */

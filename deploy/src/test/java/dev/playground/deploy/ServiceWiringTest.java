@@ -23,21 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ServiceWiringTest {
 
-    /**
-     * Variables set in a Deployment that no application.properties names: each maps onto a key of a config mapping
-     * (SmallRye maps PLAYGROUND_TERMINAL_PREVIEW_PORT onto playground.terminal.preview.port), or is the image's.
-     */
-    static final Map<String, Set<String>> MAPPED_ENV = Map.of(
-            "JAVA_OPTS", Set.of("gateway-service", "session-service", "executor-service", "terminal-service"),
-            "PLAYGROUND_PREVIEW_SECRET", Set.of("session-service"),
-            "PLAYGROUND_TERMINAL_PREVIEW_PORT", Set.of("terminal-service"),
-            "PLAYGROUND_PACKAGES_NETWORK", Set.of("session-service"),
-            "PLAYGROUND_PACKAGES_PROXY", Set.of("session-service"),
-            "PLAYGROUND_SANDBOX_RUNTIME", Set.of("session-service", "executor-service"));
+    /** The image's entrypoint reads JAVA_OPTS (images/service/Dockerfile), no service does. */
+    private static final String IMAGE_JAVA_OPTS = "JAVA_OPTS";
 
     /**
-     * Of those, the ones a service cannot start without in a cluster: session-service refuses a preview secret under 32
-     * bytes (SessionConfig.Preview.secret); the tunnel port is the one the gateway's tunnels are checked against.
+     * Variables that config mappings take (no application.properties names them) which a service cannot start
+     * without in a cluster: session-service refuses a preview secret under 32 bytes (SessionConfig.Preview.secret);
+     * the tunnel port is the one the gateway's tunnels are checked against.
      */
     private static final Map<String, Set<String>> REQUIRED_MAPPED_ENV = Map.of(
             "PLAYGROUND_PREVIEW_SECRET", Set.of("session-service"),
@@ -81,7 +73,6 @@ class ServiceWiringTest {
     void everySettingAServiceNeedsIsSetAndKnown(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         Set<String> envFromKeys = new LinkedHashSet<>();
-        Set<String> knownAnywhere = new LinkedHashSet<>(MAPPED_ENV.keySet());
         for (String service : ServiceSources.services()) {
             JsonNode deployment = rendered.workload(service);
             PodEnv env = PodEnv.of(rendered, deployment);
@@ -99,12 +90,9 @@ class ServiceWiringTest {
                             + "but its Deployment " + (value == null ? "does not set it" : "sets it empty"));
                 }
             }
-            Set<String> known = ServiceSources.knownEnv(service);
-            knownAnywhere.addAll(known);
             for (JsonNode e : Rendered.container(deployment).path("env")) {
                 String name = e.path("name").asText();
-                boolean mapped = MAPPED_ENV.getOrDefault(name, Set.of()).contains(service);
-                if (!known.contains(name) && !mapped && !ServiceSources.imageEnv().containsKey(name)) {
+                if (!ServiceSources.reads(service, name) && !IMAGE_JAVA_OPTS.equals(name)) {
                     problems.add(service + " is given " + name + ", which it does not read (a typo, or a setting of "
                             + "another service)");
                 }
@@ -115,7 +103,7 @@ class ServiceWiringTest {
                 }
             });
         }
-        envFromKeys.stream().filter(k -> !knownAnywhere.contains(k))
+        envFromKeys.stream().filter(k -> ServiceSources.services().stream().noneMatch(s -> ServiceSources.reads(s, k)))
                 .forEach(k -> problems.add("a ConfigMap sets " + k + " for the services, and none reads it"));
         assertTrue(problems.isEmpty(), rendered + ":\n  " + String.join("\n  ", problems));
     }
