@@ -228,9 +228,12 @@ public class SandboxHosts {
         return false;
     }
 
-    /** Pings the host now and records the answer: true when it is up. */
+    /** Pings the host now (blocking, at most the ping timeout) and records the answer: true when it is up. */
     public boolean probe(String name) {
-        pingAll();
+        if (!knows(name)) {
+            return false;
+        }
+        ping(name);
         return isUp(name);
     }
 
@@ -243,10 +246,13 @@ public class SandboxHosts {
         return client;
     }
 
-    /** The client of a host that is up, or a 503 that says the host is unreachable. */
+    /**
+     * The client of a host that is up, or a 503 that says the host is unreachable. A host marked down is asked once
+     * more first (blocking, at most the ping timeout): it may have come back since its last ping.
+     */
     public DockerClient reachable(String name) {
         String host = name == null ? first() : name;
-        if (!isUp(host)) {
+        if (!isUp(host) && !probe(host)) {
             throw ApiProblem.of(ProblemType.HOST_UNAVAILABLE, "Sandbox host " + host + " does not answer; "
                     + "what lives there is kept and comes back with it.");
         }

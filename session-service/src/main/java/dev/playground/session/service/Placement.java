@@ -33,6 +33,11 @@ public class Placement {
         return hosts.isUp(host);
     }
 
+    /** Asks the host now whether it answers (blocking: a worker thread). */
+    public boolean probe(String host) {
+        return hosts.probe(host);
+    }
+
     /** A call to the host failed to reach it: it counts as down until its next ping answers. */
     public void unreachable(String host, Throwable why) {
         hosts.unreachable(host, why);

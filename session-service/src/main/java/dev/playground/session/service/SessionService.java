@@ -118,7 +118,10 @@ public class SessionService {
     }
 
     public Uni<SessionRecord> start(String id, String owner) {
-        return owned(id, owner).invoke(s -> {
+        return owned(id, owner).call(s -> s.state == SessionState.LOST || placement.answers(s.host)
+                ? Uni.createFrom().voidItem()
+                // this instance may not have seen the host come back yet (another did): ask it now
+                : blocking(() -> placement.probe(s.host)).replaceWithVoid()).invoke(s -> {
             if (s.state == SessionState.LOST) {
                 throw lost(s);
             }
