@@ -78,8 +78,12 @@ public class SessionReconciler {
                         .onItem().transformToUniAndConcatenate(host -> {
                             List<SessionRecord> on = records.stream().filter(r -> host.equals(r.host)).toList();
                             if (!hosts.isUp(host)) {
-                                return hosts.downFor(host).compareTo(config.session().hostLostAfter()) >= 0
-                                        ? markLost(host, on) : Uni.createFrom().item(0);
+                                if (hosts.downFor(host).compareTo(config.session().hostLostAfter()) < 0) {
+                                    return Uni.createFrom().item(0);
+                                }
+                                // asked once more right before: another instance may already have seen it return
+                                return service.blocking(() -> hosts.probe(host))
+                                        .flatMap(back -> back ? Uni.createFrom().item(0) : markLost(host, on));
                             }
                             return on.stream().anyMatch(r -> r.state == SessionState.LOST)
                                     ? reconcile(host) : Uni.createFrom().item(0);
