@@ -195,7 +195,10 @@ public class SandboxRunner {
                 outcome = new Outcome(true, false, null);
             } else {
                 var state = docker.inspectContainerCmd(id).exec().getState();
-                boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
+                // gVisor does not report OOMKilled: the cgroup's OOM killer takes its whole sandbox (supervisor
+                // included) with SIGKILL. A SIGKILL this executor did not send is then the memory limit.
+                boolean oom = Boolean.TRUE.equals(state.getOOMKilled()) || (gvisor && finished
+                        && Long.valueOf(137).equals(state.getExitCodeLong()));
                 outcome = new Outcome(false, oom, oom ? null : "the sandbox ended without a report (exit "
                         + state.getExitCodeLong() + ")" + stream.supervisorErrors());
             }
