@@ -280,10 +280,19 @@ public class SessionService {
     public Uni<Void> purge(SessionRecord s) {
         return Panache.withTransaction(() -> sessions.transition(s.id,
                         EnumSet.of(SessionState.STOPPED, SessionState.EXPIRED), SessionState.DELETED, Instant.now()))
-                .flatMap(moved -> !moved ? Uni.createFrom().voidItem() : blocking(() -> {
-                    containers.removeAll(s);
-                    return null;
-                }).invoke(() -> events.publish(s.id, s.owner, SessionEventType.DELETED))).replaceWithVoid();
+                .flatMap(moved -> {
+                    if (!moved) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    // The record moved: that is the deletion, whatever Docker does next (the reconciler may be
+                    // removing the same container at this moment; what is left, it removes on its next pass).
+                    events.publish(s.id, s.owner, SessionEventType.DELETED);
+                    return blocking(() -> {
+                        containers.removeAll(s);
+                        return null;
+                    }).onFailure().invoke(e -> LOG.infof("session %s: purged; Docker left for the reconciler: %s",
+                            s.id, e.getMessage())).onFailure().recoverWithNull();
+                }).replaceWithVoid();
     }
 
     private SessionRecord validate(String owner, CreateCommand cmd) {
