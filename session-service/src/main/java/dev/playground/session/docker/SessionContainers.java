@@ -141,6 +141,10 @@ public class SessionContainers {
             docker.removeVolumeCmd(volumeName).exec();
         } catch (NotFoundException e) {
             // already gone
+        } catch (ConflictException e) {
+            // still in use by a container being removed right now (the reconciler's pass, say): its next pass
+            // finds the volume without a live record and removes it
+            LOG.infof("volume %s: in use, left for the reconciler's next pass", volumeName);
         }
     }
 
