@@ -10,6 +10,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TerminalRegistry {
 
     private final Map<String, Set<TerminalShell>> bySession = new ConcurrentHashMap<>();
+    /** The execs of this instance's shells until they have exited (a closed terminal's shell takes a moment to go). */
+    private final Set<String> ownExecs = ConcurrentHashMap.newKeySet();
+
+    /** A shell of this instance runs as exec {@code id}. */
+    public void execStarted(String id) {
+        ownExecs.add(id);
+    }
+
+    /** The shell of exec {@code id} has exited. */
+    public void execEnded(String id) {
+        ownExecs.remove(id);
+    }
+
+    /** True for the exec of a shell this instance started and that has not exited. */
+    public boolean ownsExec(String id) {
+        return ownExecs.contains(id);
+    }
 
     /** Registers a terminal unless the session already has {@code max}; false when refused. */
     public boolean tryAdd(TerminalShell terminal, int max) {

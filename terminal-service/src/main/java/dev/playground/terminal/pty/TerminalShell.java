@@ -37,6 +37,7 @@ public final class TerminalShell extends LiveSocket {
     private final String terminalId = UUID.randomUUID().toString();
     private final StdinPipe stdin;
     private final SandboxHosts hosts;
+    private final TerminalRegistry registry;
     private volatile DockerClient docker;
     private final SandboxUser user;
     private final TerminalConfig config;
@@ -53,7 +54,7 @@ public final class TerminalShell extends LiveSocket {
 
     TerminalShell(WebSocketConnection connection, String sessionId, String principal, int cols, int rows,
             SandboxHosts hosts, SandboxUser user, TerminalConfig config, SessionClient sessions,
-            Consumer<TerminalShell> onEnd, Context context) {
+            TerminalRegistry registry, Consumer<TerminalShell> onEnd, Context context) {
         super(connection, config.sockets().maxPendingOutputBytes());
         this.context = context;
         this.sessionId = sessionId;
@@ -61,6 +62,7 @@ public final class TerminalShell extends LiveSocket {
         this.cols = cols;
         this.rows = rows;
         this.hosts = hosts;
+        this.registry = registry;
         this.user = user;
         this.config = config;
         this.sessions = sessions;
@@ -76,7 +78,8 @@ public final class TerminalShell extends LiveSocket {
     void start(InternalSession session) {
         this.docker = hosts.reachable(session.host());
         this.containerId = session.containerId();
-        int open = openTerminals();
+        // This instance's other live terminals, and the shells other instances run in the container.
+        int open = registry.of(sessionId).size() - 1 + otherInstancesTerminals();
         if (open >= config.pty().maxPerSession()) {
             // counted on the engine, so the limit holds across terminal-service instances (two opening at the very
             // same moment may both pass: the limit can be exceeded by the number of instances, never more)
@@ -96,6 +99,7 @@ public final class TerminalShell extends LiveSocket {
             create.withWorkingDir(session.workdir());
         }
         this.execId = create.exec().getId();
+        registry.execStarted(execId);
         if (isEnded()) {
             return;
         }
@@ -118,6 +122,7 @@ public final class TerminalShell extends LiveSocket {
 
                     @Override
                     public void onError(Throwable error) {
+                        registry.execEnded(execId);
                         if (!isEnded()) {
                             LOG.warnf("session %s terminal %s: stream failed: %s", sessionId, terminalId,
                                     error.getMessage());
@@ -127,6 +132,7 @@ public final class TerminalShell extends LiveSocket {
 
                     @Override
                     public void onComplete() {
+                        registry.execEnded(execId);
                         exited();
                     }
                 });
@@ -140,16 +146,17 @@ public final class TerminalShell extends LiveSocket {
     }
 
     /**
-     * The terminals open in the container, whichever terminal-service instance opened them: running execs with a TTY
-     * (only terminals have one; runs, commands and preview relays do not).
+     * The terminals other terminal-service instances have open in the container: running execs with a TTY (only
+     * terminals have one; runs, commands and preview relays do not) that are not this instance's shells (counted by
+     * the registry; a closed one's shell may still be going away).
      */
-    private int openTerminals() {
+    private int otherInstancesTerminals() {
         List<String> execs = docker.inspectContainerCmd(containerId).exec().getExecIds();
         int open = 0;
         for (String id : execs == null ? List.<String>of() : execs) {
             try {
                 var exec = docker.inspectExecCmd(id).exec();
-                if (Boolean.TRUE.equals(exec.isRunning()) && exec.getProcessConfig() != null
+                if (!registry.ownsExec(id) && Boolean.TRUE.equals(exec.isRunning()) && exec.getProcessConfig() != null
                         && Boolean.TRUE.equals(exec.getProcessConfig().isTty())) {
                     open++;
                 }

@@ -69,7 +69,7 @@ public class TerminalSocket {
         Integer cols = dimension(query.get("cols"), config.pty().defaultCols());
         Integer rows = dimension(query.get("rows"), config.pty().defaultRows());
         TerminalShell shell = new TerminalShell(connection, sessionId, principal, cols == null ? 0 : cols,
-                rows == null ? 0 : rows, hosts, sandbox.sandboxUser(), config, sessions, this::ended, context());
+                rows == null ? 0 : rows, hosts, sandbox.sandboxUser(), config, sessions, registry, this::ended, context());
         sockets.add(shell);
         if (cols == null || rows == null) {
             shell.close(LiveSocket.POLICY, "cols and rows must be whole numbers from 1 to " + MAX_DIMENSION);
