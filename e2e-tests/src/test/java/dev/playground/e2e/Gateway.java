@@ -210,13 +210,34 @@ public final class Gateway {
 
     // ---- the calls most scenarios make ----
 
-    /** Runs code synchronously and returns the result, asserting the request itself was accepted. */
+    /**
+     * Runs code synchronously and returns the result, asserting the request itself was accepted. It behaves as a
+     * well-behaved client does: a 429 with {@code Retry-After} (the principal's per-minute budget, which scenarios
+     * sharing one key can use up between them) is waited out, for at most two minutes in all.
+     */
     public JsonNode run(ObjectNode request) {
-        Reply r = post("/api/v1/executions?wait=true", request);
-        if (r.status() != 200) {
-            throw new AssertionError("sync execution refused: " + r);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Reply r = post("/api/v1/executions?wait=true", request);
+            String retryAfter = r.header("Retry-After");
+            if (r.status() == 429 && retryAfter != null && System.nanoTime() < deadline) {
+                pause(Duration.ofSeconds(Long.parseLong(retryAfter)));
+                continue;
+            }
+            if (r.status() != 200) {
+                throw new AssertionError("sync execution refused: " + r);
+            }
+            return r.json();
         }
-        return r.json();
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public JsonNode createSession(ObjectNode request) {

@@ -161,7 +161,12 @@ final class ExecutionTestSupport {
     static List<String> leftoverSandboxes(DockerClient docker, String instance) {
         Map<String, String> filter = ContainerLabels.filter(instance, ContainerLabels.KIND_EXECUTION).stream()
                 .collect(Collectors.toMap(f -> f.substring(0, f.indexOf('=')), f -> f.substring(f.indexOf('=') + 1)));
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec().stream()
-                .map(c -> c.getNames()[0]).toList();
+        List<String> names = new java.util.ArrayList<>(docker.listContainersCmd().withShowAll(true).withLabelFilter(filter)
+                .exec().stream().map(c -> c.getNames()[0]).toList());
+        // Warm sandboxes that a run claimed carry kind pool and its execution's name.
+        filter.put(ContainerLabels.KIND, ContainerLabels.KIND_POOL);
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec().stream()
+                .map(c -> c.getNames()[0]).filter(n -> n.startsWith("/playground-exec-")).forEach(names::add);
+        return names;
     }
 }

@@ -16,6 +16,13 @@ public final class ContainerLabels {
 
     public static final String KIND_EXECUTION = "execution";
     public static final String KIND_SESSION = "session";
+    /**
+     * A warm execution sandbox waiting for a run (executor-service's pool). When a run takes it, it is renamed
+     * {@code playground-exec-<executionId>_<language>_<version>}: labels cannot change, the name can.
+     */
+    public static final String KIND_POOL = "pool";
+    /** The owner label of a container no principal owns yet (a warm sandbox). */
+    public static final String NO_OWNER = "-";
 
     /** The labels of a new container or volume. */
     public static Map<String, String> of(String instance, String kind, String id, String owner) {

@@ -104,6 +104,31 @@ public interface ExecutorConfig {
     /** Limits of the run step. */
     StepLimits run();
 
+    /** Warm sandboxes: created and started ahead of demand per runtime image and sandbox host, each used by one run. */
+    Pool pool();
+
+    interface Pool {
+        /** Keep warm sandboxes at all; false: every run creates and starts its container when it runs. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Warm sandboxes kept per runtime image and host however idle it is. */
+        @WithDefault("1")
+        int min();
+
+        /** Most warm sandboxes per runtime image and host. */
+        @WithDefault("4")
+        int max();
+
+        /** The window of recent demand that sizes a pool: its target is the runs of its image in it, between min and max. */
+        @WithDefault("60s")
+        Duration demandWindow();
+
+        /** How often pools are topped up and trimmed. */
+        @WithDefault("250ms")
+        Duration refillInterval();
+    }
+
     /** Files a run writes to its output folder, which come back with the result. */
     Artifacts artifacts();
 

@@ -5,7 +5,6 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.docker.SandboxHosts;
@@ -17,8 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -44,27 +41,38 @@ public class SandboxRunner {
     /** The executor instance (of several) that runs the sandbox. */
     public static final String REPLICA_LABEL = "playground.replica";
 
+    /** The language of an execution's sandbox (for closing it when its executor died). */
+    public static final String LANGUAGE_LABEL = "playground.language";
+    /** The runtime version of an execution's sandbox. */
+    public static final String VERSION_LABEL = "playground.version";
+    private static final String EXEC_PREFIX = "playground-exec-";
+
     private final SandboxHosts hosts;
     /** Fresh runs this instance has going on each host: the next one goes where the fewest are. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The container of each fresh run going on here, by execution id (a warm one keeps its own id). */
+    private final Map<String, String> containers = new java.util.concurrent.ConcurrentHashMap<>();
     private final ExecutorConfig config;
+    private final SandboxFactory factory;
+    private final WarmPool pool;
     private final SandboxUser user;
-    private final String runtime;
     private final boolean gvisor;
     private final String supervisor;
 
-    /** Public so a test can make one for another instance; the service gets the CDI bean. */
-    public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxConfig sandbox) {
+    @jakarta.inject.Inject
+    public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxFactory factory, WarmPool pool) {
         this.hosts = hosts;
         this.config = config;
-        this.user = sandbox.sandboxUser();
-        this.runtime = sandbox.runtime().orElse(null);
-        this.gvisor = SandboxSpec.of(user, 1, 1, 1, 1).withRuntime(runtime).gvisor();
-        try (InputStream in = SandboxRunner.class.getResourceAsStream("/supervisor.pl")) {
-            this.supervisor = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.factory = factory;
+        this.pool = pool;
+        this.user = factory.user();
+        this.gvisor = factory.gvisor();
+        this.supervisor = factory.supervisor();
+    }
+
+    /** Public so a test can make one for another instance (no warm pool); the service gets the CDI bean. */
+    public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxConfig sandbox) {
+        this(hosts, config, new SandboxFactory(config, sandbox), null);
     }
 
     /** What the engine said about a sandbox whose supervisor did not report (it was killed, e.g. by the OOM killer). */
@@ -75,9 +83,21 @@ public class SandboxRunner {
     public record SessionTarget(String host, String containerId, String workdir) {
     }
 
-    /** The name of an execution's sandbox container. */
+    /** The name of an execution's sandbox container, started for it. */
     static String containerName(String executionId) {
-        return "playground-exec-" + executionId;
+        return EXEC_PREFIX + executionId;
+    }
+
+    /**
+     * The name a warm sandbox takes when a run claims it: its labels (made before the run existed) cannot say whose
+     * run it holds, so its name does, for the reaper of a later process.
+     */
+    static String claimedName(String executionId, String language, String version) {
+        return EXEC_PREFIX + executionId + "_" + safe(language) + "_" + safe(version);
+    }
+
+    private static String safe(String part) {
+        return part == null || part.isEmpty() ? "unknown" : part.replaceAll("[^A-Za-z0-9.-]", "-");
     }
 
     /**
@@ -88,26 +108,26 @@ public class SandboxRunner {
         return job.resizeBeforeRun() && !gvisor;
     }
 
+    /** Memory (MB) a job's sandbox starts with: the compile step's when it is shrunk for the run. */
+    private long startMemoryMb(SandboxJob job) {
+        return resizes(job) ? job.sandboxMemoryMb() : job.runLimits().memoryMb();
+    }
+
     /** The hardened container spec of an execution sandbox. */
     SandboxSpec spec(SandboxJob job) {
-        long workspace = config.workspaceMb() * MB;
-        long memory = (resizes(job) ? job.sandboxMemoryMb() : job.runLimits().memoryMb()) * MB;
-        return SandboxSpec.of(user, memory, config.cpus(), job.pids(), config.fileSizeMb() * MB)
-                .withOpenFiles(config.openFiles())
-                .withOwnedTmpfs("/workspace", workspace, true)
-                .withTmpfs("/tmp", workspace, true)
-                .withRuntime(runtime);
+        return factory.spec(startMemoryMb(job), job.pids());
     }
 
     /**
      * Runs the job in a fresh container and removes it whatever happens. Blocks until the sandbox is done;
      * {@code done} gets the outcome before the container's removal, so the caller's answer does not wait for it.
      *
-     * @param labels labels the caller wants on the sandbox besides the contract's own
+     * @param language the run's language, and {@code version} its runtime's version: on the sandbox, for its reaper
      */
-    public void runFresh(String host, String executionId, String owner, Map<String, String> labels, SandboxJob job,
+    public void runFresh(String host, String executionId, String owner, String language, String version, SandboxJob job,
             SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
         java.util.Set<String> tried = new java.util.HashSet<>();
+        boolean reprobed = false;
         String current = host;
         while (true) {
             tried.add(current);
@@ -115,7 +135,8 @@ public class SandboxRunner {
             var load = inFlight.computeIfAbsent(current, h -> new java.util.concurrent.atomic.AtomicInteger());
             load.incrementAndGet();
             try {
-                runFresh(hosts.client(current), executionId, owner, labels, job, control, listener, done);
+                runFresh(current, hosts.client(current), executionId, owner, language, version, job, control, listener,
+                        done);
                 return;
             } catch (HostUnreachable e) {
                 // Nothing ran yet: the sandbox could not even be made there. Another host that answers takes it.
@@ -124,6 +145,12 @@ public class SandboxRunner {
                 current = hosts.upHosts().stream().filter(h -> !tried.contains(h))
                         .min(java.util.Comparator.comparingInt(h -> inFlight.getOrDefault(h,
                                 new java.util.concurrent.atomic.AtomicInteger()).get())).orElse(null);
+                if (current == null && !reprobed && hosts.probe(failed)) {
+                    // No other host, but this one answers a fresh ping: the connection that broke was a stale one
+                    // (kept from before the host's engine came back). One more try there, on a new connection.
+                    reprobed = true;
+                    current = failed;
+                }
                 LOG.warnf("execution %s: sandbox host %s did not answer (%s); %s", executionId, failed,
                         e.getCause().getMessage(), current == null ? "no other host answers" : "placed on " + current);
                 if (current == null) {
@@ -145,27 +172,29 @@ public class SandboxRunner {
         }
     }
 
-    private void runFresh(DockerClient docker, String executionId, String owner, Map<String, String> labels,
-            SandboxJob job, SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
+    private void runFresh(String host, DockerClient docker, String executionId, String owner, String language,
+            String version, SandboxJob job, SandboxControl control, SandboxListener listener, Consumer<Outcome> done) {
         String containerId = null;
         Outcome outcome;
         boolean elsewhere = false;
         try {
-            Map<String, String> all = new HashMap<>(labels);
-            all.putAll(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION, executionId, owner));
-            config.replica().ifPresent(r -> all.put(REPLICA_LABEL, r));
-            var create = spec(job).applyTo(docker.createContainerCmd(job.image()));
-            containerId = created(create
-                    // Output travels on the attach stream only; a log driver would copy every byte to disk.
-                    .withHostConfig(create.getHostConfig().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
-                    .withName(containerName(executionId))
-                    .withCmd("perl", "-e", supervisor)
-                    .withWorkingDir("/workspace")
-                    .withEnv("HOME=/workspace", "TMPDIR=/tmp", "LANG=C.UTF-8")
-                    .withLabels(all)
-                    .withNetworkDisabled(true)
-                    .withAttachStdin(true).withStdinOpen(true).withStdInOnce(true)
-                    .withAttachStdout(true).withAttachStderr(true));
+            boolean warm = false;
+            var taken = pool == null ? java.util.Optional.<WarmPool.Warm>empty()
+                    : pool.take(host, job.image(), startMemoryMb(job), job.pids());
+            if (taken.isPresent()) {
+                containerId = claim(docker, taken.get(), executionId, language, version, startMemoryMb(job));
+                warm = containerId != null;
+            }
+            if (!warm) {
+                Map<String, String> labels = new HashMap<>(ContainerLabels.of(config.instance(),
+                        ContainerLabels.KIND_EXECUTION, executionId, owner));
+                labels.put(LANGUAGE_LABEL, language);
+                labels.put(VERSION_LABEL, version);
+                config.replica().ifPresent(r -> labels.put(REPLICA_LABEL, r));
+                containerId = created(() -> factory.create(docker, job.image(), spec(job), containerName(executionId),
+                        labels));
+            }
+            containers.put(executionId, containerId);
             String id = containerId;
             sendSetup(control, job, "/workspace", true);
             Stream stream = new Stream(control, listener, () -> {
@@ -178,7 +207,9 @@ public class SandboxRunner {
             docker.attachContainerCmd(id).withStdIn(control.input()).withStdOut(true).withStdErr(true)
                     .withFollowStream(true).exec(stream);
             stream.awaitAttached();
-            docker.startContainerCmd(id).exec();
+            if (!warm) {
+                docker.startContainerCmd(id).exec();
+            }
             boolean finished = stream.await(job.deadlineMs(GRACE_MS));
             if (stream.violation != null || !finished) {
                 LOG.warnf("sandbox %s of execution %s %s; killing it", id, executionId,
@@ -216,16 +247,42 @@ public class SandboxRunner {
         try {
             done.accept(outcome);
         } finally {
+            containers.remove(executionId);
             if (containerId != null) {
                 remove(docker, containerId);
             }
         }
     }
 
-    /** Creates the container; an engine that cannot be reached is a {@link HostUnreachable}, anything else as it came. */
-    private static String created(com.github.dockerjava.api.command.CreateContainerCmd create) {
+    /**
+     * Makes a warm sandbox this run's: named for it, and given the run's memory when it differs from the pool's
+     * (runc changes a running container's cgroup; under gVisor the pool gave only a sandbox of the same memory).
+     * Null, the sandbox removed, when the engine refused: the run then starts cold. Nothing was sent to it yet.
+     */
+    private String claim(DockerClient docker, WarmPool.Warm warm, String executionId, String language, String version,
+            long memoryMb) {
         try {
-            return create.exec().getId();
+            docker.renameContainerCmd(warm.containerId()).withName(claimedName(executionId, language, version)).exec();
+            if (warm.memoryMb() != memoryMb) {
+                long bytes = factory.spec(memoryMb, warm.pids()).cgroupMemoryBytes();
+                docker.updateContainerCmd(warm.containerId()).withMemory(bytes).withMemorySwap(bytes).exec();
+            }
+            return warm.containerId();
+        } catch (RuntimeException e) {
+            if (SandboxHosts.isUnreachable(e)) {
+                throw new HostUnreachable(e);
+            }
+            LOG.warnf("execution %s: the warm sandbox %s could not be claimed (%s); starting one cold", executionId,
+                    warm.containerId(), e.getMessage());
+            remove(docker, warm.containerId());
+            return null;
+        }
+    }
+
+    /** Creates the container; an engine that cannot be reached is a {@link HostUnreachable}, anything else as it came. */
+    private static String created(java.util.function.Supplier<String> create) {
+        try {
+            return create.get();
         } catch (RuntimeException e) {
             throw SandboxHosts.isUnreachable(e) ? new HostUnreachable(e) : e;
         }
@@ -301,7 +358,7 @@ public class SandboxRunner {
 
     /** Kills an execution's sandbox from outside (a supervisor that stopped answering, a cancel that must land). */
     public void killSandboxOf(String host, String executionId) {
-        kill(hosts.client(host), containerName(executionId));
+        kill(hosts.client(host), containers.getOrDefault(executionId, containerName(executionId)));
     }
 
     private void kill(DockerClient docker, String container) {
@@ -346,11 +403,45 @@ public class SandboxRunner {
         return hosts.upHosts();
     }
 
-    /** This instance's execution sandboxes on a host, running or not (for the reaper). */
-    public List<Container> ownContainers(String host) {
+    /**
+     * A sandbox of this instance on a host that the reaper may have to act on.
+     *
+     * @param executionId the run it holds; null for a warm sandbox no run took, left by an earlier process
+     * @param owner the run's principal when its labels say (a claimed warm sandbox's do not)
+     */
+    public record Sandbox(String containerId, String executionId, String owner, String language, String version,
+            java.time.Instant created) {
+    }
+
+    /**
+     * This instance's sandboxes on a host, running or not, that are not this process's waiting warm ones: started
+     * for a run, claimed from a pool by a run, or warm ones of an earlier process (for the reaper).
+     */
+    public List<Sandbox> sandboxesToCheck(String host) {
         DockerClient docker = hosts.client(host);
+        List<Sandbox> found = new java.util.ArrayList<>();
+        for (Container c : list(docker, ContainerLabels.KIND_EXECUTION)) {
+            Map<String, String> l = c.getLabels();
+            found.add(new Sandbox(c.getId(), l.get(ContainerLabels.ID), l.get(ContainerLabels.OWNER),
+                    l.get(LANGUAGE_LABEL), l.get(VERSION_LABEL), java.time.Instant.ofEpochSecond(c.getCreated())));
+        }
+        for (Container c : list(docker, ContainerLabels.KIND_POOL)) {
+            String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
+            var created = java.time.Instant.ofEpochSecond(c.getCreated());
+            if (name.startsWith(EXEC_PREFIX)) {
+                String[] parts = name.substring(EXEC_PREFIX.length()).split("_", 3);
+                found.add(new Sandbox(c.getId(), parts[0], null, parts.length > 1 ? parts[1] : null,
+                        parts.length > 2 ? parts[2] : null, created));
+            } else if (pool == null || !pool.boot().equals(c.getLabels().get(WarmPool.BOOT_LABEL))) {
+                found.add(new Sandbox(c.getId(), null, null, null, null, created));
+            }
+        }
+        return found;
+    }
+
+    private List<Container> list(DockerClient docker, String kind) {
         Map<String, String> filter = new HashMap<>();
-        for (String f : ContainerLabels.filter(config.instance(), ContainerLabels.KIND_EXECUTION)) {
+        for (String f : ContainerLabels.filter(config.instance(), kind)) {
             filter.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
         }
         config.replica().ifPresent(r -> filter.put(REPLICA_LABEL, r));

@@ -1,14 +1,11 @@
 package dev.playground.executor.service;
 
-import com.github.dockerjava.api.model.Container;
-import dev.playground.contract.ContainerLabels;
 import dev.playground.executor.events.OrphanedExecutionCloser;
 import dev.playground.executor.sandbox.SandboxRunner;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -17,7 +14,8 @@ import org.jboss.logging.MDC;
 /**
  * Removes this instance's execution sandboxes that no running execution owns: at start (everything labelled is a
  * leftover of a previous process, e.g. one killed mid-run) and periodically. Touches only containers labelled
- * with this instance and kind execution. A leftover of an execution this process never ran is first closed on
+ * with this instance and kind execution, or kind pool: a warm sandbox a run claimed (its name says which), or one an
+ * earlier process warmed and never handed out. A leftover of an execution this process never ran is first closed on
  * the topic (COMPLETED, INTERNAL_ERROR) and removed only once Kafka acknowledged that, so the evidence that a
  * run needs closing is never lost while Kafka is down.
  */
@@ -60,43 +58,45 @@ public class ExecutionContainerReaper {
     }
 
     private int reap(String host) {
-        List<Container> containers;
+        List<SandboxRunner.Sandbox> found;
         try {
-            containers = sandboxes.ownContainers(host);
+            found = sandboxes.sandboxesToCheck(host);
         } catch (RuntimeException e) {
             LOG.warnf("reaper could not list sandboxes on host %s: %s", host, e.getMessage());
             return 0;
         }
-        // Taken after the listing: a sandbox listed was created by an execution already registered here, so a run
-        // admitted between the two steps is never mistaken for a leftover.
+        // Taken after the listing: a sandbox listed was created (or claimed) by an execution already registered
+        // here, so a run admitted between the two steps is never mistaken for a leftover.
         Set<String> active = executions.activeIds();
         boolean kafkaAnswers = true;
         int removed = 0;
-        for (Container c : containers) {
-            String id = c.getLabels().get(ContainerLabels.ID);
-            if (active.contains(id)) {
+        for (SandboxRunner.Sandbox c : found) {
+            String id = c.executionId();
+            if (id != null && active.contains(id)) {
                 continue;
             }
-            MDC.put("executionId", id);
+            MDC.put("executionId", id == null ? "-" : id);
             try {
                 if (id != null && !executions.knows(id)) {
                     if (!kafkaAnswers) {
                         continue; // Kafka just failed for another orphan; this one waits for the next pass too
                     }
-                    var labels = c.getLabels();
-                    var closing = closer.close(new OrphanedExecutionCloser.Orphan(id, labels.get(ContainerLabels.OWNER),
-                            labels.get(ExecutionService.LANGUAGE_LABEL), labels.get(ExecutionService.VERSION_LABEL),
-                            Instant.ofEpochSecond(c.getCreated())));
+                    var closing = closer.close(new OrphanedExecutionCloser.Orphan(id, c.owner(), c.language(),
+                            c.version(), c.created()));
                     if (closing == OrphanedExecutionCloser.Closing.RETRY) {
                         kafkaAnswers = false;
                         continue;
                     }
                 }
-                LOG.infof("reaping leftover sandbox %s of execution %s", c.getId(), id);
-                sandboxes.remove(host, c.getId());
+                if (id == null) {
+                    LOG.infof("reaping warm sandbox %s, which an earlier process left", c.containerId());
+                } else {
+                    LOG.infof("reaping leftover sandbox %s of execution %s", c.containerId(), id);
+                }
+                sandboxes.remove(host, c.containerId());
                 removed++;
             } catch (RuntimeException e) {
-                LOG.warnf("reaper could not handle sandbox %s of execution %s: %s", c.getId(), id, e.getMessage());
+                LOG.warnf("reaper could not handle sandbox %s of execution %s: %s", c.containerId(), id, e.getMessage());
             } finally {
                 MDC.remove("executionId");
             }

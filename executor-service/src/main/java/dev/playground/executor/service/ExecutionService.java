@@ -36,9 +36,9 @@ public class ExecutionService {
 
     private static final Logger LOG = Logger.getLogger(ExecutionService.class);
     /** Executor-only label: the run's language, so a later process can close an orphaned run with it. */
-    public static final String LANGUAGE_LABEL = "playground.language";
+    public static final String LANGUAGE_LABEL = SandboxRunner.LANGUAGE_LABEL;
     /** Executor-only label: the runtime's version, for the same reason. */
-    public static final String VERSION_LABEL = "playground.version";
+    public static final String VERSION_LABEL = SandboxRunner.VERSION_LABEL;
 
     private final ExecutorConfig config;
     private final ExecutionPlanner planner;
@@ -118,10 +118,9 @@ public class ExecutionService {
                 return;
             }
             if (session == null) {
-                Map<String, String> labels = Map.of(LANGUAGE_LABEL, execution.plan().runtime().language(),
-                        VERSION_LABEL, execution.plan().runtime().version());
-                sandboxes.runFresh(sandboxes.pickHost(), execution.id(), execution.owner(), labels, execution.plan().job(),
-                        execution.control(), execution, outcome -> complete(execution, outcome));
+                sandboxes.runFresh(sandboxes.pickHost(), execution.id(), execution.owner(),
+                        execution.plan().runtime().language(), execution.plan().runtime().version(),
+                        execution.plan().job(), execution.control(), execution, outcome -> complete(execution, outcome));
             } else {
                 complete(execution, sandboxes.runInSession(execution.id(), execution.plan().job(),
                         new SandboxRunner.SessionTarget(session.host(), session.containerId(), session.workdir()),
@@ -247,6 +246,11 @@ public class ExecutionService {
         if (msg.isEof()) {
             e.control().eof();
         }
+    }
+
+    /** True when runs wait that a free sandbox slot would start (background work such as pool refills yields then). */
+    public boolean runsWaiting() {
+        return queue.hasStartableWaiting();
     }
 
     /** Ids of executions not yet finished: their sandboxes are not leftovers. */

@@ -99,6 +99,16 @@ final class FairQueue {
         return null;
     }
 
+    /** True when a run waits that a free slot would start now (one held back only by its principal's share does not). */
+    synchronized boolean hasStartableWaiting() {
+        for (String owner : turns) {
+            if (running.getOrDefault(owner, 0) < perPrincipalRunning) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A run of {@code owner} ended: its share has room again. */
     synchronized void done(String owner) {
         decrement(running, owner);
