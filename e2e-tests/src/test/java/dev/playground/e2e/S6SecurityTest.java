@@ -258,7 +258,7 @@ class S6SecurityTest {
     /** Memory stays bounded whatever programs print: loud runs leave the executor's and terminal's memory flat. */
     @Test
     void fiftyLoudRunsInARowLeaveTheExecutorsAndTerminalsMemoryFlat() {
-        // Warm up until the bounded buffers (finished results, terminal-service's 64 MiB replay budget) are as full
+        // Warm up until the bounded buffers (finished results, terminal-service's 32 MiB replay budget) are as full
         // as they get: 90 runs of 900 KB are more than the budget...
         loudRuns(90);
         long executor = rssMb("executor-service");

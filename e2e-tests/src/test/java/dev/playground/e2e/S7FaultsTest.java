@@ -22,12 +22,17 @@ class S7FaultsTest {
         String base = Faults.sessionWithNotes(alice, notes);
         String id = base.substring(base.lastIndexOf('/') + 1);
 
-        // The executor dies in the middle of a run.
+        // The executor dies in the middle of a run (in a warm sandbox it had claimed), with warm sandboxes waiting.
         String interrupted = Faults.runInFlight(alice);
+        java.util.Set<String> deadBoots = warmSandboxBoots();
+        assertTrue(!deadBoots.isEmpty(), "the executor keeps warm sandboxes");
         restart("executor-service");
         // A restarted executor needs its start-up (up to ~90 s on a busy 2-core machine) before its reaper runs.
         Faults.cutOffRunIsRecordedFailed(alice, interrupted);
         Faults.serves(alice, Duration.ofMinutes(3));
+        // Nothing the dead process warmed or claimed is left: its successor's reaper took them.
+        Await.value(Duration.ofSeconds(90), S7FaultsTest::warmSandboxBoots,
+                boots -> boots.stream().noneMatch(deadBoots::contains));
 
         // session-service, Kafka and PostgreSQL die in turn; each time the workspace and the record survive.
         for (String part : new String[] {"session-service", "kafka", "postgres"}) {
@@ -44,6 +49,15 @@ class S7FaultsTest {
         assertTrue(Faults.sessionContainersWithoutRecord().isEmpty(),
                 "session containers without a record: " + Faults.sessionContainersWithoutRecord());
         Gateway.ok(alice.delete(base));
+    }
+
+    /** The processes (boot ids) whose warm sandboxes are on the engine, claimed by a run or waiting. */
+    static java.util.Set<String> warmSandboxBoots() {
+        java.util.Set<String> boots = new java.util.HashSet<>();
+        for (String c : Host.containers("playground.kind", "pool")) {
+            boots.add(Host.docker("inspect", "-f", "{{index .Config.Labels \"playground.boot\"}}", c).strip());
+        }
+        return boots;
     }
 
     /** Kills a part of the stack (SIGKILL, no goodbye) and starts it again. */

@@ -72,7 +72,9 @@ public final class Benchmark {
                 + " samples is close to the maximum.");
         line("");
         Map<String, String> atRest = memory();
+        Map<String, Double> metricsBefore = executorMetrics();
         latencyPerLanguage();
+        Map<String, Double> metricsAfter = executorMetrics();
         Map<String, String> underLoad = throughput();
         sessionCreate();
         terminalEcho();
@@ -83,6 +85,8 @@ public final class Benchmark {
         for (String s : SERVICES) {
             line("| " + s + " | " + atRest.get(s) + " | " + underLoad.getOrDefault(s, "?") + " |");
         }
+        line("");
+        warmPool(metricsBefore, metricsAfter);
         Files.createDirectories(out.toAbsolutePath().getParent());
         // The sandbox hosts section is HostsBenchmark's (written per stack): it stays as it was.
         String before = Files.exists(out) ? Files.readString(out) : "";
@@ -99,7 +103,7 @@ public final class Benchmark {
     void latencyPerLanguage() throws Exception {
         line("## Hello-world latency (sync run, wait=true), next to raw `docker run --rm` of the same image");
         line("");
-        line("| language | through the gateway p50 / p99 (ms) | raw docker run p50 / p99 (ms) | ratio of p50 |");
+        line("| language | through the gateway p50 / p99 (ms) | raw docker run p50 / p99 (ms) | ratio p50 / p99 |");
         line("|---|---|---|---|");
         for (JsonNode rt : gw.get("/api/v1/runtimes").json()) {
             String lang = rt.get("language").asText();
@@ -120,18 +124,47 @@ public final class Benchmark {
                 long[] direct = sample(() -> Host.docker("run", "--rm", "--network", "none", "--user", "1000",
                         IMAGE.get(lang), "sh", "-c", raw));
                 rawCell = pct(direct, 50) + " / " + pct(direct, 99);
-                ratio = String.format("%.2fx", (double) pct(through, 50) / pct(direct, 50));
+                if (lang.equals("python")) {
+                    pythonRaw = direct;
+                    pythonThrough = through;
+                }
+                ratio = String.format("%.2fx / %.2fx", (double) pct(through, 50) / pct(direct, 50),
+                        (double) pct(through, 99) / pct(direct, 99));
             }
             line("| " + lang + " | " + pct(through, 50) + " / " + pct(through, 99) + " | " + rawCell + " | " + ratio + " |");
+
         }
         line("");
+        execFloor();
+    }
+
+    private long[] pythonRaw;
+    private long[] pythonThrough;
+
+    /** The floor for container isolation: `docker exec` of the same hello world into a container already running. */
+    void execFloor() throws Exception {
+        if (pythonRaw == null) {
+            return;
+        }
+        String c = Host.docker("run", "-d", "--rm", "--network", "none", "--user", "1000",
+                IMAGE.get("python"), "sleep", "600").strip();
+        try {
+            long[] exec = sample(() -> Host.docker("exec", c, "sh", "-c", RAW.get("python")));
+            line(String.format("The floor, `docker exec` of the python hello world into a running container: p50 %d ms, "
+                    + "p99 %d ms, %.2fx of raw `docker run` (p50); the gateway's python run is %.2fx of that floor.",
+                    pct(exec, 50), pct(exec, 99), (double) pct(exec, 50) / pct(pythonRaw, 50),
+                    (double) pct(pythonThrough, 50) / pct(exec, 50)));
+            line("");
+        } finally {
+            Host.docker("rm", "-f", c);
+        }
     }
 
     Map<String, String> throughput() throws Exception {
         line("## Throughput (python hello world, sync runs)");
         line("");
-        line("| concurrency | runs/s | p50 latency (ms) |");
-        line("|---|---|---|");
+        line("| concurrency | through the gateway runs/s | p50 latency (ms) | raw `docker run --rm` runs/s | ratio |");
+        line("|---|---|---|---|---|");
         Map<String, String> underLoad = new LinkedHashMap<>();
         for (int c : new int[] {1, 4, 16}) {
             int total = Math.max(20, c * 6);
@@ -163,10 +196,93 @@ public final class Benchmark {
             double secs = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             Arrays.sort(lat);
-            line("| " + c + " | " + String.format("%.1f", total / secs) + " | " + pct(lat, 50) + " |");
+            double raw = rawThroughput(c, total);
+            line("| " + c + " | " + String.format("%.1f", total / secs) + " | " + pct(lat, 50) + " | "
+                    + String.format("%.1f", raw) + " | " + String.format("%.2fx", total / secs / raw) + " |");
         }
         line("");
         return underLoad;
+    }
+
+    /** Runs/s of the same python hello world as {@code c} concurrent raw `docker run --rm`, {@code total} in all. */
+    double rawThroughput(int c, int total) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(c);
+        List<Future<String>> runs = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            runs.add(pool.submit(() -> Host.docker("run", "--rm", "--network", "none", "--user", "1000",
+                    IMAGE.get("python"), "sh", "-c", RAW.get("python"))));
+        }
+        for (Future<String> r : runs) {
+            r.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        return total / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The executor's Prometheus metrics (counters and timer sums), read inside its container. */
+    Map<String, Double> executorMetrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        String text = Host.docker("exec", Host.stackContainer("executor-service"), "curl", "-fsS",
+                "http://localhost:8080/q/metrics");
+        for (String l : text.split("\n")) {
+            if (l.startsWith("playground_")) {
+                int sp = l.lastIndexOf(' ');
+                m.put(l.substring(0, sp), Double.parseDouble(l.substring(sp + 1)));
+            }
+        }
+        return m;
+    }
+
+    /** Warm pool: hits and misses, where a run's milliseconds go (engine calls vs inside the sandbox), idle cost. */
+    void warmPool(Map<String, Double> before, Map<String, Double> after) {
+        line("## Warm sandboxes");
+        line("");
+        double hits = sum(after, "playground_pool_hits_total") - sum(before, "playground_pool_hits_total");
+        double misses = sum(after, "playground_pool_misses_total") - sum(before, "playground_pool_misses_total");
+        line(String.format("During the latency runs above: %.0f runs took a warm sandbox, %.0f started cold.", hits, misses));
+        line("");
+        line("Where a fresh run's time goes, as the executor measures it (timer `playground.sandbox.phase`, mean over the "
+                + "latency runs): engine calls (claim = rename and, if the limits differ, update; create/start/attach/remove) "
+                + "next to the time inside the sandbox (setup frames, compile and run steps, report).");
+        line("");
+        line("| phase | warm: runs, mean ms | cold: runs, mean ms |");
+        line("|---|---|---|");
+        for (String phase : List.of("claim", "create", "attach", "start", "sandbox", "remove")) {
+            line("| " + phase + " | " + phaseCell(before, after, phase, "warm") + " | " + phaseCell(before, after, phase, "cold")
+                    + " |");
+        }
+        line("");
+        line("Idle cost of one warm sandbox per runtime image (RSS as `docker stats` reports it; the supervisor waiting "
+                + "on stdin):");
+        line("");
+        line("| image | idle warm sandbox |");
+        line("|---|---|");
+        String list = Host.docker("ps", "--filter", "label=playground.kind=pool", "--format",
+                "{{.ID}} {{.Label \"playground.pool.image\"}}");
+        Map<String, String> byImage = new java.util.TreeMap<>();
+        for (String l : list.split("\n")) {
+            String[] p = l.strip().split(" ", 2);
+            if (p.length == 2 && !byImage.containsKey(p[1])) {
+                byImage.put(p[1], Host.docker("stats", "--no-stream", "--format", "{{.MemUsage}}", p[0]).split(" / ")[0].strip());
+            }
+        }
+        byImage.forEach((image, mem) -> line("| " + image + " | " + mem + " |"));
+        line("");
+    }
+
+    private static double sum(Map<String, Double> m, String prefix) {
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith(prefix + "{") || e.getKey().equals(prefix))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    private static String phaseCell(Map<String, Double> before, Map<String, Double> after, String phase, String kind) {
+        String tags = "{phase=\"" + phase + "\",sandbox=\"" + kind + "\"}";
+        double n = after.getOrDefault("playground_sandbox_phase_seconds_count" + tags, 0.0)
+                - before.getOrDefault("playground_sandbox_phase_seconds_count" + tags, 0.0);
+        double secs = after.getOrDefault("playground_sandbox_phase_seconds_sum" + tags, 0.0)
+                - before.getOrDefault("playground_sandbox_phase_seconds_sum" + tags, 0.0);
+        return n < 1 ? "-" : String.format("%.0f, %.1f", n, secs * 1000 / n);
     }
 
     void sessionCreate() throws Exception {

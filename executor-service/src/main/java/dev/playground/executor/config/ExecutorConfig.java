@@ -45,7 +45,7 @@ public interface ExecutorConfig {
     int recentCapacity();
 
     /** Bytes of output finished executions may hold in memory together (oldest dropped first). */
-    @WithDefault("67108864")
+    @WithDefault("33554432")
     long recentBytes();
 
     /** How often the reaper removes this instance's execution containers that no running execution owns. */

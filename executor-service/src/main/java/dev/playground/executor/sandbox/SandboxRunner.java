@@ -59,9 +59,13 @@ public class SandboxRunner {
     private final boolean gvisor;
     private final String supervisor;
 
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
     @jakarta.inject.Inject
-    public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxFactory factory, WarmPool pool) {
+    public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxFactory factory, WarmPool pool,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.hosts = hosts;
+        this.metrics = metrics;
         this.config = config;
         this.factory = factory;
         this.pool = pool;
@@ -72,7 +76,8 @@ public class SandboxRunner {
 
     /** Public so a test can make one for another instance (no warm pool); the service gets the CDI bean. */
     public SandboxRunner(SandboxHosts hosts, ExecutorConfig config, SandboxConfig sandbox) {
-        this(hosts, config, new SandboxFactory(config, sandbox), null);
+        this(hosts, config, new SandboxFactory(config, sandbox), null,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     /** What the engine said about a sandbox whose supervisor did not report (it was killed, e.g. by the OOM killer). */
@@ -177,8 +182,9 @@ public class SandboxRunner {
         String containerId = null;
         Outcome outcome;
         boolean elsewhere = false;
+        boolean warm = false;
         try {
-            boolean warm = false;
+            long t = System.nanoTime();
             var taken = pool == null ? java.util.Optional.<WarmPool.Warm>empty()
                     : pool.take(host, job.image(), startMemoryMb(job), job.pids());
             if (taken.isPresent()) {
@@ -194,6 +200,7 @@ public class SandboxRunner {
                 containerId = created(() -> factory.create(docker, job.image(), spec(job), containerName(executionId),
                         labels));
             }
+            t = phase(warm ? "claim" : "create", warm, t);
             containers.put(executionId, containerId);
             String id = containerId;
             sendSetup(control, job, "/workspace", true);
@@ -207,10 +214,13 @@ public class SandboxRunner {
             docker.attachContainerCmd(id).withStdIn(control.input()).withStdOut(true).withStdErr(true)
                     .withFollowStream(true).exec(stream);
             stream.awaitAttached();
+            t = phase("attach", warm, t);
             if (!warm) {
                 docker.startContainerCmd(id).exec();
+                t = phase("start", warm, t);
             }
             boolean finished = stream.await(job.deadlineMs(GRACE_MS));
+            phase("sandbox", warm, t);
             if (stream.violation != null || !finished) {
                 LOG.warnf("sandbox %s of execution %s %s; killing it", id, executionId,
                         stream.violation != null ? "broke the supervisor protocol: " + stream.violation
@@ -249,7 +259,9 @@ public class SandboxRunner {
         } finally {
             containers.remove(executionId);
             if (containerId != null) {
+                long t = System.nanoTime();
                 remove(docker, containerId);
+                phase("remove", warm, t);
             }
         }
     }
@@ -277,6 +289,17 @@ public class SandboxRunner {
             remove(docker, warm.containerId());
             return null;
         }
+    }
+
+    /**
+     * Records how long one phase of a fresh run took (timer {@code playground.sandbox.phase}, by phase and by warm or
+     * cold sandbox): the hot path's profile, engine calls apart from the time inside the sandbox. Returns now.
+     */
+    private long phase(String phase, boolean warm, long since) {
+        long now = System.nanoTime();
+        metrics.timer("playground.sandbox.phase", "phase", phase, "sandbox", warm ? "warm" : "cold")
+                .record(now - since, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return now;
     }
 
     /** Creates the container; an engine that cannot be reached is a {@link HostUnreachable}, anything else as it came. */

@@ -93,7 +93,7 @@ public interface TerminalConfig {
          * Event bytes (JSON) kept for all executions together; beyond it idle executions are forgotten first, then the
          * oldest events of the largest are dropped from replay.
          */
-        @WithDefault("67108864")
+        @WithDefault("33554432")
         long maxBytes();
 
         /** How long a client may wait for the first event of an execution it names before being told it does not exist. */
