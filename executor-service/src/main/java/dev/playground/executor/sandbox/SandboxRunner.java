@@ -263,6 +263,9 @@ public class SandboxRunner {
                 remove(docker, containerId);
                 phase("remove", warm, t);
             }
+            if (pool != null) {
+                pool.runEnded();
+            }
         }
     }
 

@@ -63,7 +63,7 @@ public class WarmPool {
     private final Map<String, Deque<Long>> demand = new ConcurrentHashMap<>();
     /** Until when (System.nanoTime) a pool whose last sandbox the engine refused is left alone. */
     private final Map<Key, Long> backoff = new ConcurrentHashMap<>();
-    /** Released on every take, so the keeper refills at once rather than at its next tick. */
+    /** Released when a run ends, so the keeper refills at once rather than at its next tick. */
     private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private volatile boolean stopped;
     private int passes;
@@ -99,11 +99,18 @@ public class WarmPool {
             warm = null;
         }
         metrics.counter(warm == null ? "playground.pool.misses" : "playground.pool.hits", "image", image).increment();
-        wake.release();
         return Optional.ofNullable(warm);
     }
 
-    /** Waits until a run took a sandbox or {@code timeout} passed; true when woken by a take. */
+    /**
+     * A run that took a sandbox ended: the keeper refills now. Not at the take, where the new sandbox's start (runc's
+     * work in the engine, on the same cores) would slow the very program the take is for.
+     */
+    void runEnded() {
+        wake.release();
+    }
+
+    /** Waits until a run ended or {@code timeout} passed; true when woken by a run's end. */
     public boolean awaitTake(java.time.Duration timeout) throws InterruptedException {
         boolean woken = wake.tryAcquire(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         wake.drainPermits();

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps the warm pools of every runtime image on every sandbox host that answers at their target: on a thread of its
- * own, one sandbox at a time, right after a run took one and every {@code refill-interval} otherwise, yielding
+ * own, one sandbox at a time, right after a run ended and every {@code refill-interval} otherwise, yielding
  * whenever runs wait for a slot; drains them when the executor stops.
  */
 @ApplicationScoped
