@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Benchmark {
 
     static final int SAMPLES = Integer.getInteger("bench.samples", 30);
+    /**
+     * Think time between two latency samples, ours and raw alike: a person presses Run, reads, presses it again. Runs
+     * back to back are the throughput section's (and one python row here).
+     */
+    static final long PAUSE_MS = Long.getLong("bench.pause-ms", 500);
     static final Map<String, String> IMAGE = Map.ofEntries(Map.entry("python", "playground/runtime-python:latest"),
             Map.entry("javascript", "playground/runtime-node:latest"), Map.entry("typescript", "playground/runtime-node:latest"),
             Map.entry("java", "playground/runtime-java:latest"), Map.entry("c", "playground/runtime-gcc:latest"),
@@ -52,6 +57,8 @@ public final class Benchmark {
             Map.entry("php", "php -r \"echo 'Hello, World!', PHP_EOL;\""),
             Map.entry("lua", "lua5.4 -e \"print('Hello, World!')\""),
             Map.entry("bash", "bash -c \"echo 'Hello, World!'\""));
+    static final String READING_BEGIN = "<!-- reading: written by people, kept by ./playground bench -->";
+    static final String READING_END = "<!-- end of reading -->";
     static final List<String> SERVICES = List.of("gateway-service", "executor-service", "session-service", "terminal-service",
             "kafka", "postgres");
 
@@ -60,6 +67,21 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/BENCHMARKS.md");
+        String only = System.getProperty("bench.only", "");
+        if (!only.isBlank()) {
+            // One section, printed, for trying a change (e.g. -Dbench.only=terminal); the report is not written.
+            Benchmark b = new Benchmark();
+            switch (only) {
+                case "latency" -> b.latencyPerLanguage();
+                case "throughput" -> b.throughput();
+                case "session" -> b.sessionCreate();
+                case "terminal" -> b.terminalEcho();
+                case "profile" -> b.profile();
+                default -> throw new IllegalArgumentException("bench.only: latency, throughput, session, terminal, profile");
+            }
+            System.out.println(b.report);
+            return;
+        }
         new Benchmark().run(out);
     }
 
@@ -87,13 +109,17 @@ public final class Benchmark {
         }
         line("");
         warmPool(metricsBefore, metricsAfter);
+        profile();
         Files.createDirectories(out.toAbsolutePath().getParent());
-        // The sandbox hosts section is HostsBenchmark's (written per stack): it stays as it was.
+        // Kept as they were: the reading of these figures (written by people) and the sandbox hosts section
+        // (HostsBenchmark's, written per stack).
         String before = Files.exists(out) ? Files.readString(out) : "";
-        int b = before.indexOf(HostsBenchmark.BEGIN);
-        int e = before.indexOf(HostsBenchmark.END);
-        if (b >= 0 && e > b) {
-            report.append('\n').append(before, b, e + HostsBenchmark.END.length()).append('\n');
+        for (String[] kept : new String[][] {{READING_BEGIN, READING_END}, {HostsBenchmark.BEGIN, HostsBenchmark.END}}) {
+            int b = before.indexOf(kept[0]);
+            int e = before.indexOf(kept[1]);
+            if (b >= 0 && e > b) {
+                report.append('\n').append(before, b, e + kept[1].length()).append('\n');
+            }
         }
         Files.writeString(out, report.toString());
         System.out.println(report);
@@ -103,6 +129,9 @@ public final class Benchmark {
     void latencyPerLanguage() throws Exception {
         line("## Hello-world latency (sync run, wait=true), next to raw `docker run --rm` of the same image");
         line("");
+        line("One run at a time with " + PAUSE_MS + " ms between two (for both columns), as a person at a Run button; "
+                + "the last row is python back to back.");
+        line("");
         line("| language | through the gateway p50 / p99 (ms) | raw docker run p50 / p99 (ms) | ratio p50 / p99 |");
         line("|---|---|---|---|");
         for (JsonNode rt : gw.get("/api/v1/runtimes").json()) {
@@ -111,22 +140,29 @@ public final class Benchmark {
             if (code == null) {
                 continue;
             }
-            long[] through = sample(() -> {
+            Action run = () -> {
                 JsonNode r = gw.run(obj("language", lang, "code", code));
                 if (!"OK".equals(r.path("verdict").asText())) {
                     throw new IllegalStateException(lang + ": " + r);
                 }
-            });
+            };
+            long[] through = sample(run, SAMPLES, PAUSE_MS);
             String raw = RAW.get(lang);
             String rawCell = "n/a";
             String ratio = "n/a";
             if (raw != null) {
-                long[] direct = sample(() -> Host.docker("run", "--rm", "--network", "none", "--user", "1000",
-                        IMAGE.get(lang), "sh", "-c", raw));
+                Action rawRun = () -> Host.docker("run", "--rm", "--network", "none", "--user", "1000",
+                        IMAGE.get(lang), "sh", "-c", raw);
+                long[] direct = sample(rawRun, SAMPLES, PAUSE_MS);
                 rawCell = pct(direct, 50) + " / " + pct(direct, 99);
                 if (lang.equals("python")) {
                     pythonRaw = direct;
                     pythonThrough = through;
+                    long[] b2b = sample(run, SAMPLES, 0);
+                    long[] rawB2b = sample(rawRun, SAMPLES, 0);
+                    pythonBackToBack = "| python, back to back | " + pct(b2b, 50) + " / " + pct(b2b, 99) + " | "
+                            + pct(rawB2b, 50) + " / " + pct(rawB2b, 99) + " | " + String.format("%.2fx / %.2fx",
+                                    (double) pct(b2b, 50) / pct(rawB2b, 50), (double) pct(b2b, 99) / pct(rawB2b, 99)) + " |";
                 }
                 ratio = String.format("%.2fx / %.2fx", (double) pct(through, 50) / pct(direct, 50),
                         (double) pct(through, 99) / pct(direct, 99));
@@ -134,10 +170,14 @@ public final class Benchmark {
             line("| " + lang + " | " + pct(through, 50) + " / " + pct(through, 99) + " | " + rawCell + " | " + ratio + " |");
 
         }
+        if (pythonBackToBack != null) {
+            line(pythonBackToBack);
+        }
         line("");
         execFloor();
     }
 
+    private String pythonBackToBack;
     private long[] pythonRaw;
     private long[] pythonThrough;
 
@@ -149,7 +189,7 @@ public final class Benchmark {
         String c = Host.docker("run", "-d", "--rm", "--network", "none", "--user", "1000",
                 IMAGE.get("python"), "sleep", "600").strip();
         try {
-            long[] exec = sample(() -> Host.docker("exec", c, "sh", "-c", RAW.get("python")));
+            long[] exec = sample(() -> Host.docker("exec", c, "sh", "-c", RAW.get("python")), SAMPLES, PAUSE_MS);
             line(String.format("The floor, `docker exec` of the python hello world into a running container: p50 %d ms, "
                     + "p99 %d ms, %.2fx of raw `docker run` (p50); the gateway's python run is %.2fx of that floor.",
                     pct(exec, 50), pct(exec, 99), (double) pct(exec, 50) / pct(pythonRaw, 50),
@@ -242,9 +282,10 @@ public final class Benchmark {
         double misses = sum(after, "playground_pool_misses_total") - sum(before, "playground_pool_misses_total");
         line(String.format("During the latency runs above: %.0f runs took a warm sandbox, %.0f started cold.", hits, misses));
         line("");
-        line("Where a fresh run's time goes, as the executor measures it (timer `playground.sandbox.phase`, mean over the "
-                + "latency runs): engine calls (claim = rename and, if the limits differ, update; create/start/attach/remove) "
-                + "next to the time inside the sandbox (setup frames, compile and run steps, report).");
+        line("Where a python hello world's time goes, as the executor measures it (timer `playground.sandbox.phase`, mean "
+                + "over the python latency runs): engine calls (claim = rename and, if the limits differ, update; "
+                + "create/start/attach/remove, the last after the answer) next to the time inside the sandbox (setup "
+                + "frames, syntax check and run steps, report).");
         line("");
         line("| phase | warm: runs, mean ms | cold: runs, mean ms |");
         line("|---|---|---|");
@@ -277,12 +318,115 @@ public final class Benchmark {
     }
 
     private static String phaseCell(Map<String, Double> before, Map<String, Double> after, String phase, String kind) {
-        String tags = "{phase=\"" + phase + "\",sandbox=\"" + kind + "\"}";
+        String tags = "{image=\"" + IMAGE.get("python") + "\",phase=\"" + phase + "\",sandbox=\"" + kind + "\"}";
         double n = after.getOrDefault("playground_sandbox_phase_seconds_count" + tags, 0.0)
                 - before.getOrDefault("playground_sandbox_phase_seconds_count" + tags, 0.0);
         double secs = after.getOrDefault("playground_sandbox_phase_seconds_sum" + tags, 0.0)
                 - before.getOrDefault("playground_sandbox_phase_seconds_sum" + tags, 0.0);
         return n < 1 ? "-" : String.format("%.0f, %.1f", n, secs * 1000 / n);
+    }
+
+    /**
+     * Flight recordings (JFR, profile settings) of the executor and the gateway while they serve python hello worlds
+     * back to back: where their CPU goes, by the code that spends it (a JDK frame counts for its nearest caller).
+     */
+    void profile() throws Exception {
+        int runs = 60;
+        List<String> services = List.of("executor-service", "gateway-service");
+        Map<String, String> pids = new LinkedHashMap<>();
+        for (String s : services) {
+            String c = Host.stackContainer(s);
+            Host.docker("exec", c, "mkdir", "-p", "/tmp/jfr/dev/playground/e2e/bench");
+            Path cls = Files.createTempFile("JfrControl", ".class");
+            try (var in = JfrControl.class.getResourceAsStream("JfrControl.class")) {
+                Files.copy(in, cls, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Host.docker("cp", cls.toString(), c + ":/tmp/jfr/dev/playground/e2e/bench/JfrControl.class");
+            pids.put(s, Host.docker("exec", c, "sh", "-c", "for p in /proc/[0-9]*; do case \"$(readlink $p/exe)\" in "
+                    + "*/java) basename $p;; esac; done").strip().split("\\s+")[0]);
+            jfr(s, pids.get(s), "jfrStart", "name=bench", "settings=profile");
+        }
+        long t = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            gw.run(obj("language", "python", "code", HelloWorlds.CODE.get("python")));
+        }
+        double secs = (System.nanoTime() - t) / 1e9;
+        line("## Profile of the hot path (JFR)");
+        line("");
+        line(String.format("CPU samples (`jdk.ExecutionSample`, JFR's `profile` settings) of the executor and the gateway "
+                + "during %d python hello worlds back to back (%.1f s), by the code that spends them; time spent waiting "
+                + "for the engine is the phase table's above.", runs, secs));
+        line("");
+        line("| service | code | samples | share |");
+        line("|---|---|---|---|");
+        for (String s : services) {
+            String c = Host.stackContainer(s);
+            jfr(s, pids.get(s), "jfrDump", "name=bench", "filename=/tmp/jfr/bench.jfr");
+            jfr(s, pids.get(s), "jfrStop", "name=bench");
+            Path rec = Files.createTempFile(s, ".jfr");
+            Host.docker("cp", c + ":/tmp/jfr/bench.jfr", rec.toString());
+            Map<String, Integer> buckets = new LinkedHashMap<>();
+            int total = 0;
+            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(rec)) {
+                if (e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null) {
+                    total++;
+                    buckets.merge(bucket(e.getStackTrace()), 1, Integer::sum);
+                }
+            }
+            Files.deleteIfExists(rec);
+            int all = total;
+            buckets.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(b -> line(String.format("| %s | %s | %d | %.0f%% |", s, b.getKey(), b.getValue(),
+                            100.0 * b.getValue() / all)));
+        }
+        line("");
+    }
+
+    private static void jfr(String service, String pid, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", Host.stackContainer(service), "java", "-cp", "/tmp/jfr",
+                "dev.playground.e2e.bench.JfrControl", pid));
+        args.addAll(List.of(command));
+        Host.docker(args.toArray(String[]::new));
+    }
+
+    /** Who spends a CPU sample: the first frame from the top outside the JDK, by library. */
+    static String bucket(jdk.jfr.consumer.RecordedStackTrace stack) {
+        for (jdk.jfr.consumer.RecordedFrame f : stack.getFrames()) {
+            if (f.getMethod() == null || f.getMethod().getType() == null) {
+                continue;
+            }
+            String type = f.getMethod().getType().getName();
+            if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.") || type.startsWith("javax.")
+                    || type.startsWith("com.sun.")) {
+                continue;
+            }
+            if (type.startsWith("dev.playground.")) {
+                return "ours (dev.playground)";
+            }
+            if (type.startsWith("com.github.dockerjava.") || type.startsWith("org.apache.hc.")) {
+                return "Docker client (docker-java, HttpClient 5)";
+            }
+            if (type.startsWith("com.fasterxml.jackson.")) {
+                return "JSON (Jackson)";
+            }
+            if (type.startsWith("org.apache.kafka.")) {
+                return "Kafka client";
+            }
+            if (type.startsWith("io.netty.") || type.startsWith("io.vertx.")) {
+                return "Vert.x and Netty (HTTP, WebSocket)";
+            }
+            if (type.startsWith("io.quarkus.") || type.startsWith("org.jboss.resteasy.") || type.startsWith("io.smallrye.")) {
+                return "Quarkus (REST, messaging, fault tolerance)";
+            }
+            if (type.startsWith("org.jboss.log")) {
+                return "logging";
+            }
+            if (type.startsWith("io.micrometer.")) {
+                return "metrics (Micrometer)";
+            }
+            return "other: " + type.substring(0, Math.max(0, type.lastIndexOf('.')));
+        }
+        return "JDK only (threads of the JVM and the JDK's own)";
     }
 
     void sessionCreate() throws Exception {
@@ -349,16 +493,14 @@ public final class Benchmark {
         void run() throws Exception;
     }
 
-    long[] sample(Action a) throws Exception {
-        return sample(a, SAMPLES);
-    }
-
-    long[] sample(Action a, int n) throws Exception {
+    /** {@code n} timings of {@code a} after 3 warm-up runs, {@code pauseMs} apart. */
+    long[] sample(Action a, int n, long pauseMs) throws Exception {
         for (int i = 0; i < 3; i++) {
             a.run();
         }
         long[] ms = new long[n];
         for (int i = 0; i < n; i++) {
+            Thread.sleep(pauseMs);
             long t = System.nanoTime();
             a.run();
             ms[i] = (System.nanoTime() - t) / 1_000_000;

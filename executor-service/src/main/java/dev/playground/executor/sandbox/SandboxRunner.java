@@ -200,7 +200,7 @@ public class SandboxRunner {
                 containerId = created(() -> factory.create(docker, job.image(), spec(job), containerName(executionId),
                         labels));
             }
-            t = phase(warm ? "claim" : "create", warm, t);
+            t = phase(warm ? "claim" : "create", warm, job, t);
             containers.put(executionId, containerId);
             String id = containerId;
             sendSetup(control, job, "/workspace", true);
@@ -214,13 +214,13 @@ public class SandboxRunner {
             docker.attachContainerCmd(id).withStdIn(control.input()).withStdOut(true).withStdErr(true)
                     .withFollowStream(true).exec(stream);
             stream.awaitAttached();
-            t = phase("attach", warm, t);
+            t = phase("attach", warm, job, t);
             if (!warm) {
                 docker.startContainerCmd(id).exec();
-                t = phase("start", warm, t);
+                t = phase("start", warm, job, t);
             }
             boolean finished = stream.await(job.deadlineMs(GRACE_MS));
-            phase("sandbox", warm, t);
+            phase("sandbox", warm, job, t);
             if (stream.violation != null || !finished) {
                 LOG.warnf("sandbox %s of execution %s %s; killing it", id, executionId,
                         stream.violation != null ? "broke the supervisor protocol: " + stream.violation
@@ -261,7 +261,7 @@ public class SandboxRunner {
             if (containerId != null) {
                 long t = System.nanoTime();
                 remove(docker, containerId);
-                phase("remove", warm, t);
+                phase("remove", warm, job, t);
             }
             if (pool != null) {
                 pool.runEnded();
@@ -295,12 +295,12 @@ public class SandboxRunner {
     }
 
     /**
-     * Records how long one phase of a fresh run took (timer {@code playground.sandbox.phase}, by phase and by warm or
+     * Records how long one phase of a fresh run took (timer {@code playground.sandbox.phase}, by image, phase and warm or
      * cold sandbox): the hot path's profile, engine calls apart from the time inside the sandbox. Returns now.
      */
-    private long phase(String phase, boolean warm, long since) {
+    private long phase(String phase, boolean warm, SandboxJob job, long since) {
         long now = System.nanoTime();
-        metrics.timer("playground.sandbox.phase", "phase", phase, "sandbox", warm ? "warm" : "cold")
+        metrics.timer("playground.sandbox.phase", "image", job.image(), "phase", phase, "sandbox", warm ? "warm" : "cold")
                 .record(now - since, java.util.concurrent.TimeUnit.NANOSECONDS);
         return now;
     }
