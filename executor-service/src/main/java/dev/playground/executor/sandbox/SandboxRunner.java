@@ -277,7 +277,8 @@ public class SandboxRunner {
     private String claim(DockerClient docker, WarmPool.Warm warm, String executionId, String language, String version,
             long memoryMb) {
         try {
-            docker.renameContainerCmd(warm.containerId()).withName(claimedName(executionId, language, version)).exec();
+            SandboxHosts.onFreshConnection(() -> docker.renameContainerCmd(warm.containerId())
+                    .withName(claimedName(executionId, language, version)).exec());
             if (warm.memoryMb() != memoryMb) {
                 long bytes = factory.spec(memoryMb, warm.pids()).cgroupMemoryBytes();
                 docker.updateContainerCmd(warm.containerId()).withMemory(bytes).withMemorySwap(bytes).exec();
@@ -308,7 +309,7 @@ public class SandboxRunner {
     /** Creates the container; an engine that cannot be reached is a {@link HostUnreachable}, anything else as it came. */
     private static String created(java.util.function.Supplier<String> create) {
         try {
-            return create.get();
+            return SandboxHosts.onFreshConnection(create);
         } catch (RuntimeException e) {
             throw SandboxHosts.isUnreachable(e) ? new HostUnreachable(e) : e;
         }

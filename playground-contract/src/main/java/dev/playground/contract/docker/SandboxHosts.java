@@ -228,6 +228,40 @@ public class SandboxHosts {
         return false;
     }
 
+    /**
+     * True when {@code e} is a pooled connection the engine closed meanwhile (its engine restarted, or a relay on the
+     * way was cut and restored): the write breaks or the connection is reset before any answer. The request never
+     * reached the engine, and the next connection the client takes may be fresh.
+     */
+    public static boolean isStaleConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof org.apache.hc.core5.http.NoHttpResponseException
+                    || (t instanceof java.io.IOException && (m.contains("Broken pipe") || m.contains("Connection reset")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs an engine call again while it fails on a stale pooled connection (each failure retires one; docker-java's
+     * client does not re-validate idle connections and retries only idempotent calls). At most 8 tries: past that it
+     * is not the pool but the host.
+     */
+    public static <T> T onFreshConnection(java.util.function.Supplier<T> call) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                if (attempt >= 8 || !isStaleConnection(e)) {
+                    throw e;
+                }
+                LOG.debugf("an engine call met a stale pooled connection (%s); trying the next one", e.getMessage());
+            }
+        }
+    }
+
     /** Pings the host now (blocking, at most the ping timeout) and records the answer: true when it is up. */
     public boolean probe(String name) {
         if (!knows(name)) {
