@@ -94,9 +94,11 @@ class HardeningTest {
             require(problems, bytes(r.path("requests").path("memory").asText()).compareTo(limit) <= 0,
                     n + ": memory request within the limit");
             String opts = PodEnv.of(rendered, d).values.getOrDefault("JAVA_OPTS", imageOpts);
-            // The image's flags that are not about sizing stay (the JBoss log manager, exit on OOM, ...).
+            // The image's flags that are not about sizing stay (the JBoss log manager, exit on OOM, ...); the sizes
+            // (heap, metaspace, code cache) are the pod's own, from its memory limit.
             for (String flag : imageOpts.split("\\s+")) {
-                if (!flag.isBlank() && !flag.contains("RAMPercentage")) {
+                if (!flag.isBlank() && !flag.contains("RAMPercentage") && !flag.startsWith("-Xmx")
+                        && !flag.startsWith("-XX:MaxMetaspaceSize=") && !flag.startsWith("-XX:ReservedCodeCacheSize=")) {
                     require(problems, opts.contains(flag), n + ": JAVA_OPTS keeps the image's " + flag);
                 }
             }
