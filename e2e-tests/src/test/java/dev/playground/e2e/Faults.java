@@ -29,7 +29,7 @@ final class Faults {
                 "code", "import time\nprint('started', flush=True)\ntime.sleep(60)"));
         assertEquals(202, running.status(), running.toString());
         String id = running.json().get("id").asText();
-        Await.upTo(Duration.ofSeconds(30)).until(() -> !Host.runningContainers("playground.id", id).isEmpty());
+        Await.upTo(Duration.ofSeconds(30)).until(() -> !Host.runSandboxes(id, true).isEmpty());
         return id;
     }
 
@@ -44,7 +44,7 @@ final class Faults {
 
     /** The run that a fault cut off ends up recorded as failed, and no sandbox of any run is left. */
     static void cutOffRunIsRecordedFailed(Gateway who, String executionId) {
-        Await.upTo(Duration.ofMinutes(3)).until(() -> Host.containers("playground.kind", "execution").isEmpty());
+        Await.upTo(Duration.ofMinutes(3)).until(() -> Host.runSandboxes(null, false).isEmpty());
         JsonNode cut = Await.value(Duration.ofSeconds(90), () -> who.get("/api/v1/executions/" + executionId).json(),
                 e -> e.path("status").asText().equals("COMPLETED"));
         assertEquals("INTERNAL_ERROR", cut.get("verdict").asText(),

@@ -50,6 +50,17 @@ public final class Host {
                 "--filter", "label=" + key + "=" + value));
     }
 
+    /**
+     * Run sandboxes of this stack: started for their run, or warm ones a run claimed (kind pool: their labels predate
+     * the run, so only their name, {@code playground-exec-<executionId>[_language_version]}, says whose they are).
+     *
+     * @param executionId one run's, or null for every run's
+     */
+    static List<String> runSandboxes(String executionId, boolean runningOnly) {
+        return lines(docker("ps", runningOnly ? "-q" : "-aq", "--filter", "label=playground.instance=" + INSTANCE,
+                "--filter", "name=playground-exec-" + (executionId == null ? "" : executionId)));
+    }
+
     static List<String> volumes(String key, String value) {
         return lines(docker("volume", "ls", "-q", "--filter", "label=" + key + "=" + value));
     }

@@ -120,7 +120,7 @@ class S6AbuseTest {
             assertEquals(expected.get(e.getKey()), result.get("verdict").asText(), e.getKey() + ": " + result);
             assertFalse(result.get("run").path("stdout").asText().contains("escaped"), e.getKey());
         }
-        Await.upTo(Duration.ofSeconds(20)).until(() -> Host.containers("playground.kind", "execution").isEmpty());
+        Await.upTo(Duration.ofSeconds(20)).until(() -> Host.runSandboxes(null, false).isEmpty());
     }
 
     @Test
