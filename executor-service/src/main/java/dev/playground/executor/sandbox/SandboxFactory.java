@@ -2,6 +2,7 @@ package dev.playground.executor.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.playground.contract.sandbox.SandboxConfig;
 import dev.playground.contract.sandbox.SandboxSpec;
 import dev.playground.contract.sandbox.SandboxUser;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Makes execution sandboxes, cold (for one run) and warm (for the pool) alike: one hardened spec, the supervisor as
@@ -21,6 +23,7 @@ import java.util.Map;
 @ApplicationScoped
 public class SandboxFactory {
 
+    private static final Logger LOG = Logger.getLogger(SandboxFactory.class);
     private static final long MB = 1024L * 1024L;
 
     private final ExecutorConfig config;
@@ -81,5 +84,16 @@ public class SandboxFactory {
                 .withAttachStdin(true).withStdinOpen(true).withStdInOnce(true)
                 .withAttachStdout(true).withAttachStderr(true)
                 .exec().getId();
+    }
+
+    /** Removes a sandbox, warm or used; one already gone is fine, one the engine keeps is the reaper's. */
+    static void remove(DockerClient docker, String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone (the reaper, or a concurrent remove)
+        } catch (RuntimeException e) {
+            LOG.warnf("could not remove sandbox %s (the reaper will): %s", containerId, e.getMessage());
+        }
     }
 }

@@ -402,13 +402,7 @@ public class SandboxRunner {
     }
 
     private void remove(DockerClient docker, String containerId) {
-        try {
-            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException e) {
-            // already gone (the reaper, or a concurrent remove)
-        } catch (RuntimeException e) {
-            LOG.warnf("could not remove sandbox %s (the reaper will): %s", containerId, e.getMessage());
-        }
+        SandboxFactory.remove(docker, containerId);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.playground.executor.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.docker.SandboxHosts;
@@ -254,12 +253,6 @@ public class WarmPool {
     }
 
     private static void remove(DockerClient docker, String containerId) {
-        try {
-            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException e) {
-            // already gone
-        } catch (RuntimeException e) {
-            LOG.debugf("could not remove warm sandbox %s (the reaper will): %s", containerId, e.getMessage());
-        }
+        SandboxFactory.remove(docker, containerId);
     }
 }
