@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,15 +42,56 @@ public final class Host {
         return out.isBlank() ? List.of() : List.of(out.split("\n"));
     }
 
-    /** Containers (running or not) of this stack carrying the label {@code key=value}. */
+    /**
+     * The sandbox hosts of hosts mode ({@code -Dplayground.sandbox-hosts=sandbox-host-1,sandbox-host-2}, the compose
+     * services of their nodes, as {@code ./playground test} passes them), or none: the single host.
+     */
+    static final List<String> SANDBOX_HOSTS = Arrays.stream(System.getProperty("playground.sandbox-hosts", "").split(","))
+            .map(String::strip).filter(h -> !h.isEmpty()).toList();
+
+    /**
+     * A Docker engine that runs sandboxes and session containers: this machine's, or a sandbox host's, reached with a
+     * {@code docker exec} into its node (the operator's view from that host's own shell).
+     *
+     * @param node the compose service of the sandbox host's node, or null for this machine's engine
+     */
+    public record Engine(String node) {
+        public String docker(String... args) {
+            if (node == null) {
+                return Host.docker(args);
+            }
+            List<String> cmd = new ArrayList<>(List.of("exec", stackContainer(node), "docker"));
+            cmd.addAll(List.of(args));
+            return Host.docker(cmd.toArray(String[]::new));
+        }
+
+        @Override
+        public String toString() {
+            return node == null ? "this machine's engine" : node;
+        }
+    }
+
+    /** Every engine sandboxes run on: each sandbox host's in hosts mode, else this machine's. */
+    public static List<Engine> sandboxEngines() {
+        return SANDBOX_HOSTS.isEmpty() ? List.of(new Engine(null)) : SANDBOX_HOSTS.stream().map(Engine::new).toList();
+    }
+
+    /** The same docker command on every sandbox engine, its output lines together. */
+    private static List<String> onEveryEngine(String... args) {
+        List<String> all = new ArrayList<>();
+        sandboxEngines().forEach(e -> all.addAll(lines(e.docker(args))));
+        return all;
+    }
+
+    /** Containers (running or not) of this stack carrying the label {@code key=value}, on any sandbox engine. */
     static List<String> containers(String key, String value) {
-        return lines(docker("ps", "-aq", "--filter", "label=playground.instance=" + INSTANCE,
-                "--filter", "label=" + key + "=" + value));
+        return onEveryEngine("ps", "-aq", "--filter", "label=playground.instance=" + INSTANCE,
+                "--filter", "label=" + key + "=" + value);
     }
 
     static List<String> runningContainers(String key, String value) {
-        return lines(docker("ps", "-q", "--filter", "label=playground.instance=" + INSTANCE,
-                "--filter", "label=" + key + "=" + value));
+        return onEveryEngine("ps", "-q", "--filter", "label=playground.instance=" + INSTANCE,
+                "--filter", "label=" + key + "=" + value);
     }
 
     /**
@@ -57,15 +101,15 @@ public final class Host {
      * @param executionId one run's, or null for every run's
      */
     static List<String> runSandboxes(String executionId, boolean runningOnly) {
-        return lines(docker("ps", runningOnly ? "-q" : "-aq", "--filter", "label=playground.instance=" + INSTANCE,
-                "--filter", "name=playground-exec-" + (executionId == null ? "" : executionId)));
+        return onEveryEngine("ps", runningOnly ? "-q" : "-aq", "--filter", "label=playground.instance=" + INSTANCE,
+                "--filter", "name=playground-exec-" + (executionId == null ? "" : executionId));
     }
 
     static List<String> volumes(String key, String value) {
-        return lines(docker("volume", "ls", "-q", "--filter", "label=" + key + "=" + value));
+        return onEveryEngine("volume", "ls", "-q", "--filter", "label=" + key + "=" + value);
     }
 
-    /** The container of a compose service, e.g. "executor-service". */
+    /** The container of a compose service, e.g. "executor-service" or, in hosts mode, "executor-service-2". */
     public static String stackContainer(String service) {
         String id = docker("ps", "-aq", "--filter", "label=com.docker.compose.service=" + service,
                 "--filter", "label=com.docker.compose.project=playground");
@@ -73,6 +117,33 @@ public final class Host {
             throw new AssertionError("no container for " + service + ": is the stack up?");
         }
         return id.split("\n")[0];
+    }
+
+    /**
+     * The compose services that run a service: itself on one host, its numbered instances ({@code executor-service-1},
+     * {@code executor-service-2}) in hosts mode. Each is also the instance's name on the backend network.
+     */
+    public static List<String> instances(String service) {
+        List<String> names = lines(docker("ps", "--filter", "label=com.docker.compose.project=playground",
+                "--format", "{{.Label \"com.docker.compose.service\"}}")).stream()
+                .filter(s -> s.equals(service) || s.matches(java.util.regex.Pattern.quote(service) + "-\\d+"))
+                .sorted().toList();
+        if (names.isEmpty()) {
+            throw new AssertionError("no running instance of " + service + ": is the stack up?");
+        }
+        return names;
+    }
+
+    /** A service instance's own metrics ({@code playground_*}, as {@code name{tags}} to value), read inside its container. */
+    public static Map<String, Double> playgroundMetrics(String instance) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String l : lines(docker("exec", stackContainer(instance), "curl", "-fsS", "http://localhost:8080/q/metrics"))) {
+            if (l.startsWith("playground_")) {
+                int sp = l.lastIndexOf(' ');
+                m.put(l.substring(0, sp), Double.parseDouble(l.substring(sp + 1)));
+            }
+        }
+        return m;
     }
 
     /**

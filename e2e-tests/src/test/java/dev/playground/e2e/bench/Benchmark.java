@@ -262,16 +262,7 @@ public final class Benchmark {
 
     /** The executor's Prometheus metrics (counters and timer sums), read inside its container. */
     Map<String, Double> executorMetrics() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        String text = Host.docker("exec", Host.stackContainer("executor-service"), "curl", "-fsS",
-                "http://localhost:8080/q/metrics");
-        for (String l : text.split("\n")) {
-            if (l.startsWith("playground_")) {
-                int sp = l.lastIndexOf(' ');
-                m.put(l.substring(0, sp), Double.parseDouble(l.substring(sp + 1)));
-            }
-        }
-        return m;
+        return Host.playgroundMetrics("executor-service");
     }
 
     /** Warm pool: hits and misses, where a run's milliseconds go (engine calls vs inside the sandbox), idle cost. */

@@ -53,6 +53,7 @@ class H1SandboxHostsTest {
         assertEquals(Set.copyOf(HOSTS), new HashSet<>(hostOf.values()), "sessions spread over both hosts: " + hostOf);
 
         // Fresh runs at concurrency 8 on both hosts, through both gateways.
+        Map<String, Double> freshBefore = freshRunsByHost();
         try (var pool = Executors.newFixedThreadPool(8)) {
             List<CompletableFuture<JsonNode>> runs = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
@@ -62,6 +63,11 @@ class H1SandboxHostsTest {
             for (var r : runs) {
                 assertEquals("OK", r.get().path("verdict").asText(), r.get().toString());
             }
+        }
+        Map<String, Double> freshAfter = freshRunsByHost();
+        for (String h : HOSTS) {
+            assertTrue(freshAfter.getOrDefault(h, 0.0) > freshBefore.getOrDefault(h, 0.0),
+                    "fresh runs spread over both hosts: " + freshBefore + " -> " + freshAfter);
         }
         // A run in each session, on its own host.
         owners.forEach((id, who) -> assertEquals("kept on " + hostOf.get(id) + "\n",
@@ -175,6 +181,24 @@ class H1SandboxHostsTest {
 
     private static String state(Gateway who, String id) {
         return who.get("/api/v1/sessions/" + id).json().path("state").asText();
+    }
+
+    /**
+     * Fresh runs each sandbox host has served, as both executors count them: every fresh run asks its host's warm pool
+     * for a sandbox ({@code playground.pool.hits} and {@code misses}, tagged with the host).
+     */
+    private static Map<String, Double> freshRunsByHost() {
+        Map<String, Double> byHost = new HashMap<>();
+        var tagged = java.util.regex.Pattern.compile("playground_pool_(hits|misses)_total\\{.*host=\"([^\"]+)\".*");
+        for (String executor : Host.instances("executor-service")) {
+            Host.playgroundMetrics(executor).forEach((name, value) -> {
+                var m = tagged.matcher(name);
+                if (m.matches()) {
+                    byHost.merge(m.group(2), value, Double::sum);
+                }
+            });
+        }
+        return byHost;
     }
 
     /** Containers of a kind (execution, session) of this stack on a sandbox host's engine. */

@@ -97,7 +97,8 @@ public class WarmPool {
             waiting.addFirst(warm);
             warm = null;
         }
-        metrics.counter(warm == null ? "playground.pool.misses" : "playground.pool.hits", "image", image).increment();
+        metrics.counter(warm == null ? "playground.pool.misses" : "playground.pool.hits", "host", host, "image", image)
+                .increment();
         return Optional.ofNullable(warm);
     }
 
