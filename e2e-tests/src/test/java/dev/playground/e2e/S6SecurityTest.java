@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,10 @@ class S6SecurityTest {
         }
     }
 
-    /** 1b. The egress proxy is an allow-list: registries yes; the host, private ranges, metadata, other names no. */
+    /**
+     * 1b. The egress proxy is an allow-list: registries yes; the host, private ranges, metadata, other names no. Every
+     * sandbox host has its own download network and proxy (hosts mode), each checked from that host.
+     */
     @Test
     void theEgressProxyLetsOutOnlyToTheRegistries() {
         String script = "import urllib.request, urllib.error\n"
@@ -71,22 +75,26 @@ class S6SecurityTest {
                 + "    try:\n        open_(url, timeout=15).read(10)\n        print('open', url)\n"
                 + "    except urllib.error.HTTPError as e:\n        print('status', e.code, url)\n"
                 + "    except Exception as e:\n        print('failed', url, type(e).__name__)\n";
-        String out = Host.docker("run", "--rm", "--network", "playground-egress", "--user", "1000:1000",
-                "--cap-drop", "ALL", "-v", "/etc/ssl/certs/ca-certificates.crt:/ca.pem:ro", "-e", "SSL_CERT_FILE=/ca.pem",
-                "playground/runtime-python:latest", "python3", "-c", script);
-        assertTrue(out.contains("open https://registry.npmjs.org/is-odd"), out);
-        for (String denied : List.of("169.254.169.254", "172.17.0.1", "gateway-service", "10.0.0.1", "example.com",
-                "127.0.0.1")) {
-            assertTrue(out.lines().anyMatch(l -> l.contains(denied) && (l.startsWith("status 403")
-                    || l.startsWith("failed"))), denied + " must be refused: " + out);
+        for (Host.Engine engine : Host.sandboxEngines()) {
+            String out = engine.docker("run", "--rm", "--network", "playground-egress", "--user", "1000:1000",
+                    "--cap-drop", "ALL", "-v", "/etc/ssl/certs/ca-certificates.crt:/ca.pem:ro", "-e", "SSL_CERT_FILE=/ca.pem",
+                    "playground/runtime-python:latest", "python3", "-c", script);
+            assertTrue(out.contains("open https://registry.npmjs.org/is-odd"), engine + ": " + out);
+            for (String denied : List.of("169.254.169.254", "172.17.0.1", "gateway-service", "10.0.0.1", "example.com",
+                    "127.0.0.1")) {
+                assertTrue(out.lines().anyMatch(l -> l.contains(denied) && (l.startsWith("status 403")
+                        || l.startsWith("failed"))), engine + ": " + denied + " must be refused: " + out);
+            }
+            // Without the proxy there is no way out at all from the download network, not even to the host.
+            String hostSide = engine.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}",
+                    "playground-egress");
+            String direct = engine.docker("run", "--rm", "--network", "playground-egress",
+                    "playground/runtime-python:latest", "python3", "-c", "import socket\nfor h, p in (('1.1.1.1', 80), ('"
+                            + hostSide + "', 8080), ('" + hostSide + "', 22)):\n    try:\n"
+                            + "        socket.create_connection((h, p), timeout=3)\n"
+                            + "        print('reached', h)\n    except OSError:\n        print('blocked', h)");
+            assertFalse(direct.contains("reached"), engine + ": " + direct);
         }
-        // Without the proxy there is no way out at all from the download network, not even to the host.
-        String hostSide = Host.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "playground-egress");
-        String direct = Host.docker("run", "--rm", "--network", "playground-egress", "playground/runtime-python:latest",
-                "python3", "-c", "import socket\nfor h, p in (('1.1.1.1', 80), ('" + hostSide + "', 8080), ('"
-                        + hostSide + "', 22)):\n    try:\n        socket.create_connection((h, p), timeout=3)\n"
-                        + "        print('reached', h)\n    except OSError:\n        print('blocked', h)");
-        assertFalse(direct.contains("reached"), direct);
     }
 
     /** 2. Sessions reached each other over the shared preview network. */
@@ -241,9 +249,12 @@ class S6SecurityTest {
     /** Inside the network: a hand-made principal header reaches nothing. */
     @Test
     void aServiceRefusesAPrincipalHeaderThatTheGatewayDidNotSign() {
+        // Each service by its name on the backend network (in hosts mode, its first instance's).
+        String session = Host.instances("session-service").get(0);
+        String executor = Host.instances("executor-service").get(0);
         String script = "import urllib.request, urllib.error\n"
-                + "for url in ['http://session-service:8080/api/v1/sessions', 'http://executor-service:8080/api/v1/runtimes',"
-                + " 'http://session-service:8080/internal/sessions/x']:\n"
+                + "for url in ['http://" + session + ":8080/api/v1/sessions', 'http://" + executor + ":8080/api/v1/runtimes',"
+                + " 'http://" + session + ":8080/internal/sessions/x']:\n"
                 + "    req = urllib.request.Request(url, headers={'X-Playground-Principal': 'e2e-alice'})\n"
                 + "    try:\n        urllib.request.urlopen(req, timeout=10)\n        print('accepted', url)\n"
                 + "    except urllib.error.HTTPError as e:\n        print('status', e.code, url)\n";
@@ -255,20 +266,25 @@ class S6SecurityTest {
         Gateway.ok(alice.get("/api/v1/runtimes"));
     }
 
-    /** Memory stays bounded whatever programs print: loud runs leave the executor's and terminal's memory flat. */
+    /**
+     * Memory stays bounded whatever programs print: loud runs leave the executor's and terminal's memory flat (every
+     * instance's, in hosts mode).
+     */
     @Test
     void fiftyLoudRunsInARowLeaveTheExecutorsAndTerminalsMemoryFlat() {
         // Warm up until the bounded buffers (finished results, terminal-service's 32 MiB replay budget) are as full
         // as they get: 90 runs of 900 KB are more than the budget...
         loudRuns(90);
-        long executor = rssMb("executor-service");
-        long terminal = rssMb("terminal-service");
+        Map<String, Long> before = new TreeMap<>();
+        for (String service : List.of("executor-service", "terminal-service")) {
+            Host.instances(service).forEach(i -> before.put(i, rssMb(i)));
+        }
         // ...then fifty more: what they print must not stay behind.
         loudRuns(50);
-        long executorAfter = rssMb("executor-service");
-        long terminalAfter = rssMb("terminal-service");
-        assertTrue(executorAfter - executor < 48, "executor RSS " + executor + " -> " + executorAfter + " MB");
-        assertTrue(terminalAfter - terminal < 48, "terminal-service RSS " + terminal + " -> " + terminalAfter + " MB");
+        before.forEach((instance, mb) -> {
+            long after = rssMb(instance);
+            assertTrue(after - mb < 48, instance + " RSS " + mb + " -> " + after + " MB");
+        });
     }
 
     /** {@code n} runs that each print 900 KB, four at a time. */
@@ -285,11 +301,11 @@ class S6SecurityTest {
         runs.forEach(r -> assertEquals("OK", r.join().get("verdict").asText()));
     }
 
-    /** Resident memory of a service's JVM (not PID 1, the container's init), in MB. */
-    private static long rssMb(String service) {
-        String status = Host.docker("exec", Host.stackContainer(service), "sh", "-c",
+    /** Resident memory of a service instance's JVM (not PID 1, the container's init), in MB. */
+    private static long rssMb(String instance) {
+        String status = Host.docker("exec", Host.stackContainer(instance), "sh", "-c",
                 "for p in /proc/[0-9]*; do case $(readlink \"$p/exe\") in */java) grep VmRSS \"$p/status\";; esac; done");
-        assertTrue(status.startsWith("VmRSS:") && status.lines().count() == 1, service + ": " + status);
+        assertTrue(status.startsWith("VmRSS:") && status.lines().count() == 1, instance + ": " + status);
         return Long.parseLong(status.replaceAll("\\D", "")) / 1024;
     }
 
