@@ -116,9 +116,10 @@ public class SandboxHosts {
                 .sslConfig(clientConfig.getSSLConfig())
                 .maxConnections(connections)
                 .connectionTimeout(timeout != null ? timeout : Duration.ofSeconds(5));
-        if (timeout != null) {
-            http.responseTimeout(timeout);
-        }
+        // No response timeout is zero, set explicitly: HttpClient bounds a TLS handshake by the connection timeout
+        // and leaves that on the socket, so without it a silent attach or exec stream (a program computing, an idle
+        // terminal) on a tcp host broke with "Read timed out" after 5 s.
+        http.responseTimeout(timeout != null ? timeout : Duration.ZERO);
         return DockerClientImpl.getInstance(clientConfig, http.build());
     }
 
