@@ -216,18 +216,27 @@ public final class Gateway {
      * sharing one key can use up between them) is waited out, for at most two minutes in all.
      */
     public JsonNode run(ObjectNode request) {
+        return admitted("/api/v1/executions?wait=true", request, 200).json();
+    }
+
+    /** Submits a run without waiting for it (202, its record), waiting out a spent budget as {@link #run} does. */
+    public JsonNode submit(ObjectNode request) {
+        return admitted("/api/v1/executions", request, 202).json();
+    }
+
+    private Reply admitted(String path, ObjectNode request, int expected) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
-            Reply r = post("/api/v1/executions?wait=true", request);
+            Reply r = post(path, request);
             String retryAfter = r.header("Retry-After");
             if (r.status() == 429 && retryAfter != null && System.nanoTime() < deadline) {
                 pause(Duration.ofSeconds(Long.parseLong(retryAfter)));
                 continue;
             }
-            if (r.status() != 200) {
-                throw new AssertionError("sync execution refused: " + r);
+            if (r.status() != expected) {
+                throw new AssertionError("execution refused: " + r);
             }
-            return r.json();
+            return r;
         }
     }
 
