@@ -219,7 +219,12 @@ public class SandboxRunner {
                 docker.startContainerCmd(id).exec();
                 t = phase("start", warm, job, t);
             }
-            boolean finished = stream.await(job.deadlineMs(GRACE_MS));
+            // Under runc nothing but the supervisor writes to the sandbox's output (its descriptors are out of the
+            // program's reach), so its last report is the outcome: the answer does not wait for the container's exit
+            // (the engine's teardown, tens of milliseconds), which the removal below waits out instead. Under gVisor
+            // a program can write there, so the stream's end decides (a frame after a report makes it suspect).
+            boolean finished = gvisor ? stream.await(job.deadlineMs(GRACE_MS))
+                    : stream.awaitLastReport(job.deadlineMs(GRACE_MS));
             phase("sandbox", warm, job, t);
             if (stream.violation != null || !finished) {
                 LOG.warnf("sandbox %s of execution %s %s; killing it", id, executionId,
@@ -479,6 +484,8 @@ public class SandboxRunner {
         private final StringBuilder supervisorErrors = new StringBuilder();
         private volatile boolean reported;
         private volatile String violation;
+        /** Done at the sandbox's last report, or at the stream's end (or failure) without one. */
+        private final CompletableFuture<Void> lastReport = new CompletableFuture<>();
         private boolean announced;
 
         Stream(SandboxControl control, SandboxListener listener, Runnable beforeRun) {
@@ -509,6 +516,7 @@ public class SandboxRunner {
                 decoder.accept(frame.getPayload());
             } catch (SupervisorProtocolException e) {
                 violation = e.getMessage();
+                lastReport.complete(null);
                 try {
                     close();
                 } catch (IOException ignored) {
@@ -520,7 +528,14 @@ public class SandboxRunner {
         @Override
         public void onError(Throwable throwable) {
             started.completeExceptionally(throwable);
+            lastReport.complete(null);
             super.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            lastReport.complete(null);
+            super.onComplete();
         }
 
         private void onFrame(SupervisorFrame type, byte[] payload) {
@@ -557,11 +572,13 @@ public class SandboxRunner {
                         }
                     } else {
                         reported = true;
+                        lastReport.complete(null);
                     }
                 }
                 case RUN_REPORT -> {
                     listener.ran(StepReport.parse(payload));
                     reported = true;
+                    lastReport.complete(null);
                 }
                 case FATAL -> supervisorErrors.append(new String(payload, StandardCharsets.UTF_8));
                 default -> throw new SupervisorProtocolException("a sandbox sent " + type + ", which only goes to it");
@@ -591,6 +608,24 @@ public class SandboxRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            }
+        }
+
+        /**
+         * Waits for the sandbox's last report, or the stream's end without one. A protocol violation also ends the
+         * wait (the stream closes). False when neither came in time.
+         */
+        boolean awaitLastReport(long millis) {
+            try {
+                lastReport.get(millis, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return true;
             }
         }
 
