@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -23,6 +24,8 @@ final class WsClient implements AutoCloseable {
     /** How the server closed the socket. */
     record Closed(int code, String reason) {
     }
+
+    static final int RECEIVE_BUFFER = 256 * 1024;
 
     private final WebSocketClient client;
     private final WebSocket socket;
@@ -63,7 +66,9 @@ final class WsClient implements AutoCloseable {
     }
 
     private static WsClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
-        WebSocketClient client = vertx.createWebSocketClient();
+        // A fixed receive buffer, as a browser's socket has: left to the kernel's autotuning, what a client that stops
+        // reading holds depends on the machine (tcp_rmem's maximum is 6 MiB on some, 32 MiB on others).
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(RECEIVE_BUFFER));
         // Handlers are set on the event loop as the socket opens, so an immediate close frame is not missed.
         return client.connect(options).map(ws -> new WsClient(client, ws))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
