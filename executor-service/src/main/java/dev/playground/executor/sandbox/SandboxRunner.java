@@ -484,8 +484,8 @@ public class SandboxRunner {
         private final StringBuilder supervisorErrors = new StringBuilder();
         private volatile boolean reported;
         private volatile String violation;
-        /** Done at the sandbox's last report, or at the stream's end (or failure) without one. */
-        private final CompletableFuture<Void> lastReport = new CompletableFuture<>();
+        /** Open at the sandbox's last report, or at the stream's end (or failure) without one. */
+        private final java.util.concurrent.CountDownLatch lastReport = new java.util.concurrent.CountDownLatch(1);
         private boolean announced;
 
         Stream(SandboxControl control, SandboxListener listener, Runnable beforeRun) {
@@ -516,7 +516,7 @@ public class SandboxRunner {
                 decoder.accept(frame.getPayload());
             } catch (SupervisorProtocolException e) {
                 violation = e.getMessage();
-                lastReport.complete(null);
+                lastReport.countDown();
                 try {
                     close();
                 } catch (IOException ignored) {
@@ -528,13 +528,13 @@ public class SandboxRunner {
         @Override
         public void onError(Throwable throwable) {
             started.completeExceptionally(throwable);
-            lastReport.complete(null);
+            lastReport.countDown();
             super.onError(throwable);
         }
 
         @Override
         public void onComplete() {
-            lastReport.complete(null);
+            lastReport.countDown();
             super.onComplete();
         }
 
@@ -572,13 +572,13 @@ public class SandboxRunner {
                         }
                     } else {
                         reported = true;
-                        lastReport.complete(null);
+                        lastReport.countDown();
                     }
                 }
                 case RUN_REPORT -> {
                     listener.ran(StepReport.parse(payload));
                     reported = true;
-                    lastReport.complete(null);
+                    lastReport.countDown();
                 }
                 case FATAL -> supervisorErrors.append(new String(payload, StandardCharsets.UTF_8));
                 default -> throw new SupervisorProtocolException("a sandbox sent " + type + ", which only goes to it");
@@ -613,20 +613,22 @@ public class SandboxRunner {
 
         /**
          * Waits for the sandbox's last report, or the stream's end without one. A protocol violation also ends the
-         * wait (the stream closes). False when neither came in time.
+         * wait (the stream closes). False when neither came in time; a stream that failed without a report throws
+         * its error, as {@link #await} does.
          */
         boolean awaitLastReport(long millis) {
             try {
-                lastReport.get(millis, TimeUnit.MILLISECONDS);
-                return true;
-            } catch (java.util.concurrent.TimeoutException e) {
-                return false;
+                if (!lastReport.await(millis, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
-            } catch (java.util.concurrent.ExecutionException e) {
-                return true;
             }
+            if (!reported) {
+                throwFirstError();
+            }
+            return true;
         }
 
         String supervisorErrors() {

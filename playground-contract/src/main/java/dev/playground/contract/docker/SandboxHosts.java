@@ -116,7 +116,7 @@ public class SandboxHosts {
                 .sslConfig(clientConfig.getSSLConfig())
                 .maxConnections(connections)
                 .connectionTimeout(timeout != null ? timeout : Duration.ofSeconds(5));
-        // No response timeout is zero, set explicitly: HttpClient bounds a TLS handshake by the connection timeout
+        // No response timeout (zero), and set explicitly: HttpClient bounds a TLS handshake by the connection timeout
         // and leaves that on the socket, so without it a silent attach or exec stream (a program computing, an idle
         // terminal) on a tcp host broke with "Read timed out" after 5 s.
         http.responseTimeout(timeout != null ? timeout : Duration.ZERO);
