@@ -57,6 +57,12 @@ class ExecutionStreamTest {
     @ConfigProperty(name = EarlyExecution.ID_KEY)
     String earlyExecution;
 
+    @ConfigProperty(name = EarlyExecution.LONG_DONE_KEY)
+    String longDoneExecution;
+
+    @ConfigProperty(name = EarlyExecution.JUST_DONE_KEY)
+    String justDoneExecution;
+
     private static volatile boolean consumerReady;
 
     /**
@@ -129,6 +135,28 @@ class ExecutionStreamTest {
             assertEquals("QUEUED", next(client).path("type").asText());
             assertEquals("STARTED", next(client).path("type").asText());
             assertEquals("before the service started\n", next(client).path("data").asText());
+        }
+    }
+
+    /**
+     * At startup the service reads an hour back, but keeps only what it would have kept had it been running: a run
+     * that completed longer ago than retain-completed (15 minutes) is not held in memory, one that completed a minute
+     * ago replays whole.
+     */
+    @Test
+    void afterARestartOnlyRunsCompletedWithinTheRetentionTimeReplay() throws Exception {
+        try (WsClient recent = stream(justDoneExecution, ALICE)) {
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                types.add(next(recent).path("type").asText());
+            }
+            assertEquals(List.of("QUEUED", "STARTED", "STDOUT", "EXITED", "COMPLETED"), types);
+            assertEquals(1000, recent.awaitClose(WAIT).code());
+        }
+        try (WsClient old = stream(longDoneExecution, ALICE)) {
+            WsClient.Closed closed = old.awaitClose(WAIT);
+            assertEquals(1008, closed.code());
+            assertEquals("execution " + longDoneExecution + " not found", closed.reason());
         }
     }
 

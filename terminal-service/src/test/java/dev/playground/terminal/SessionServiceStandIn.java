@@ -108,7 +108,11 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
         }
         String url = "http://localhost:" + server.actualPort();
         String early = EarlyExecution.publishBeforeStart();
+        String longDone = EarlyExecution.publishCompletedBeforeStart("long-done", java.time.Duration.ofMinutes(20));
+        String justDone = EarlyExecution.publishCompletedBeforeStart("just-done", java.time.Duration.ofMinutes(1));
         return Map.of(EarlyExecution.ID_KEY, early,
+                EarlyExecution.LONG_DONE_KEY, longDone,
+                EarlyExecution.JUST_DONE_KEY, justDone,
                 "quarkus.rest-client.session-service.url", url,
                 "quarkus.rest-client.executor-service.url", url,
                 "test.stand-in.url", url);

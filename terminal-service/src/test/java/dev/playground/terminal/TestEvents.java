@@ -52,6 +52,18 @@ final class TestEvents implements AutoCloseable {
         }
     }
 
+    /** Publishes events whose records carry the timestamp {@code at} (epoch millis), as if published back then. */
+    void publishAt(long at, ExecutionEvent... events) {
+        try {
+            for (ExecutionEvent e : events) {
+                producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, null, at, e.executionId(),
+                        JSON.writeValueAsString(e))).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to the test broker", e);
+        }
+    }
+
     /** Publishes many events without waiting for each acknowledgement, then waits for all. */
     void publishAll(java.util.List<ExecutionEvent> events) {
         try {

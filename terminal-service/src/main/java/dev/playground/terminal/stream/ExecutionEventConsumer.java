@@ -42,7 +42,8 @@ public class ExecutionEventConsumer {
                 return;
             }
             boolean terminal = ExecutionEventType.COMPLETED.name().equals(event.path("type").asText());
-            replay.accept(executionId, event.path("owner").asText(null), seq, value, terminal);
+            long at = record.timestamp() > 0 ? record.timestamp() : System.currentTimeMillis();
+            replay.accept(executionId, event.path("owner").asText(null), seq, value, terminal, at);
         } catch (Exception e) {
             LOG.warnf("skipping an unreadable execution event at offset %d: %s", record.offset(), e.getMessage());
         }

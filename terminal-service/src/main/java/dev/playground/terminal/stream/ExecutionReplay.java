@@ -25,6 +25,10 @@ import org.jboss.logging.Logger;
  * all of them together (least recently active without listeners dropped first, then the oldest events of the
  * largest), and finished executions are forgotten {@code retain-completed} after COMPLETED. Memory stays bounded
  * whatever programs print.
+ *
+ * <p>Times are the events' own (the Kafka record's timestamp), not when this instance read them: an instance that
+ * starts reads {@code replay-window} back, and an execution that completed longer than {@code retain-completed} ago
+ * is forgotten as soon as its COMPLETED is read, instead of being held for another {@code retain-completed}.
  */
 @ApplicationScoped
 public class ExecutionReplay {
@@ -49,7 +53,9 @@ public class ExecutionReplay {
         private String owner;
         private long bytes;
         private long droppedThrough;
-        private volatile long touchedAt = System.nanoTime();
+        /** Epoch millis of its newest event (of its subscription while it has none). */
+        private volatile long touchedAt = System.currentTimeMillis();
+        /** Epoch millis of its COMPLETED event, -1 before. */
         private volatile long completedAt = -1;
 
         Run(String executionId) {
@@ -80,8 +86,11 @@ public class ExecutionReplay {
             return stdinSeq.incrementAndGet();
         }
 
-        /** Adds an event; returns how many bytes the run holds more (or fewer) than before, or null for a duplicate. */
-        synchronized Long add(String owner, long seq, String json, boolean terminal, long maxBytes) {
+        /**
+         * Adds an event that happened at {@code at} (epoch millis); returns how many bytes the run holds more (or fewer)
+         * than before, or null for a duplicate.
+         */
+        synchronized Long add(String owner, long seq, String json, boolean terminal, long at, long maxBytes) {
             if (seq <= droppedThrough || events.containsKey(seq)) {
                 return null; // a duplicate (redelivery) or already dropped from replay
             }
@@ -92,9 +101,9 @@ public class ExecutionReplay {
             events.put(seq, new Entry(seq, json, terminal));
             bytes += json.length();
             trimTo(maxBytes);
-            touchedAt = System.nanoTime();
+            touchedAt = Math.max(touchedAt, at);
             if (terminal) {
-                completedAt = touchedAt;
+                completedAt = at;
             }
             return bytes - before;
         }
@@ -132,13 +141,20 @@ public class ExecutionReplay {
                 .description("Bytes of events held for replay").baseUnit("bytes").register(metrics);
     }
 
-    /** Records one event (from the topic) and wakes the streams of its execution. */
-    public void accept(String executionId, String owner, long seq, String json, boolean terminal) {
+    /**
+     * Records one event (from the topic) that happened at {@code at} (epoch millis) and wakes the streams of its
+     * execution.
+     */
+    public void accept(String executionId, String owner, long seq, String json, boolean terminal, long at) {
         Run run = runs.computeIfAbsent(executionId, Run::new);
-        Long grew = run.add(owner, seq, json, terminal, config.stream().maxBytesPerExecution());
+        Long grew = run.add(owner, seq, json, terminal, at, config.stream().maxBytesPerExecution());
         if (grew != null) {
             synchronized (this) {
                 totalBytes.addAndGet(grew);
+                if (terminal && run.listeners.isEmpty() && expired(run, System.currentTimeMillis())) {
+                    forget(run); // read back at startup: it completed before the retention time
+                    return;
+                }
                 if (runs.size() > config.stream().maxExecutions()) {
                     evictLeastRecent(runs.size() - config.stream().maxExecutions());
                 }
@@ -200,19 +216,22 @@ public class ExecutionReplay {
     /** Forgets finished executions after the retention time, and unknown ids nobody waits for any more. */
     @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void expire() {
-        long now = System.nanoTime();
-        long retain = config.stream().retainCompleted().toNanos();
-        long stale = config.stream().replayWindow().toNanos();
+        long now = System.currentTimeMillis();
         int before = runs.size();
         synchronized (this) {
-            runs.values().stream().filter(r -> r.listeners.isEmpty()
-                    && ((r.completedAt >= 0 && now - r.completedAt > retain)
-                    || (r.owner() == null && now - r.touchedAt > config.stream().unknownExecutionWait().toNanos())
-                    || now - r.touchedAt > stale)).toList().forEach(this::forget);
+            runs.values().stream().filter(r -> r.listeners.isEmpty() && expired(r, now)).toList().forEach(this::forget);
         }
         if (runs.size() != before) {
             LOG.debugf("replay buffer: forgot %d executions, %d kept", before - runs.size(), runs.size());
         }
+    }
+
+    /** Finished longer than the retention time ago, unknown for longer than a client waits, or silent too long. */
+    private boolean expired(Run r, long now) {
+        var stream = config.stream();
+        return (r.completedAt >= 0 && now - r.completedAt > stream.retainCompleted().toMillis())
+                || (r.owner() == null && now - r.touchedAt > stream.unknownExecutionWait().toMillis())
+                || now - r.touchedAt > stream.replayWindow().toMillis();
     }
 
     /** Executions currently held (for metrics and tests). */
