@@ -124,6 +124,15 @@ public interface SessionConfig {
         @WithDefault("5s")
         Duration diskCheckInterval();
 
+        /**
+         * An engine before API 1.42 (Debian's Docker 20.10) ignores the volumes-only filter of its disk usage count and
+         * sizes every image, container and volume: seconds of disk walking. There the next count of a host waits at
+         * least this many times as long as its last count took, so counting takes at most this share of the engine's
+         * time (1/N). Counts that take milliseconds are not slowed.
+         */
+        @WithDefault("10")
+        int diskCheckPacing();
+
         /** A STARTING record older than this has lost its creator (service killed mid-create). */
         @WithDefault("2m")
         Duration startingGrace();

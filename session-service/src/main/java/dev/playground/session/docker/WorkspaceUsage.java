@@ -12,13 +12,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * How many bytes each of this instance's workspace volumes holds, as the Docker engine counts them (`GET /system/df`,
  * which docker-java does not wrap). The engine walks the volume as root, so nothing a sandbox hides from itself (a
  * directory made unreadable, a name starting with a dot) escapes the count, which a `du` run inside the container
- * cannot promise. Blocking: call from a worker thread.
+ * cannot promise. Only hosts with RUNNING sessions are asked, and an engine whose count is slow (one before API 1.42
+ * sizes everything) less often ({@code disk-check-pacing}). Blocking: call from a worker thread.
  */
 @ApplicationScoped
 public class WorkspaceUsage {
@@ -39,15 +42,36 @@ public class WorkspaceUsage {
         }
     }
 
+    /** A host's last count, and when the next may be made ({@link System#nanoTime()}). */
+    private record Count(Map<String, Long> sizes, long dueAt) {
+    }
+
+    /** The last count of each host that had sessions to count. */
+    private final Map<String, Count> counts = new ConcurrentHashMap<>();
+
     /**
-     * Volume name to size in bytes, for the session volumes of this instance whose size an engine that answers
-     * reported (volume names are unique across hosts: they carry the session id).
+     * Volume name to size in bytes, for the session volumes of this instance on {@code onHosts} whose size an engine
+     * that answers reported (volume names are unique across hosts: they carry the session id). A host whose last
+     * count was slow is not asked again before {@code disk-check-pacing} times that long; its last count stands in.
      */
     @Retry(maxRetries = 3, delay = 250, jitter = 100, retryOn = CountAlreadyRunning.class)
-    public Map<String, Long> workspaceSizes() {
+    public Map<String, Long> workspaceSizes(Set<String> onHosts) {
         Map<String, Long> sizes = new HashMap<>();
+        counts.keySet().retainAll(onHosts);
         for (String host : hosts.upHosts()) {
-            sizes.putAll(workspaceSizes(((DockerClientImpl) hosts.client(host)).getHttpClient()));
+            if (!onHosts.contains(host)) {
+                continue;
+            }
+            Count last = counts.get(host);
+            long start = System.nanoTime();
+            if (last != null && start - last.dueAt() < 0) {
+                sizes.putAll(last.sizes());
+                continue;
+            }
+            Map<String, Long> counted = workspaceSizes(((DockerClientImpl) hosts.client(host)).getHttpClient());
+            long took = System.nanoTime() - start;
+            counts.put(host, new Count(counted, start + took * Math.max(1, config.session().diskCheckPacing())));
+            sizes.putAll(counted);
         }
         return sizes;
     }
