@@ -34,9 +34,10 @@ public class RuntimeCatalog {
             "import sys\nsrc=open(sys.argv[1],'rb').read()\ncompile(src,sys.argv[1],'exec')";
     // javac's classes, archived by images/runtimes/java with the flags of the compile step below: half the start-up.
     private static final String JAVAC_CDS = "/usr/lib/jvm/javac.jsa";
-    // With a go.mod the module builds as a whole (local packages work); without, the top-level files do.
-    private static final String GO_BUILD = "if [ -f go.mod ]; then exec go build -o main .; "
-            + "else exec go build -o main $(find . -maxdepth 1 -name '*.go' ! -name '*_test.go'); fi";
+    // With a go.mod the module builds as a whole (local packages work); without, the top-level files do. No symbol
+    // table or DWARF (-s -w): a quarter less link time, and a panic's trace still names functions and lines.
+    private static final String GO_BUILD = "if [ -f go.mod ]; then exec go build -ldflags='-s -w' -o main .; "
+            + "else exec go build -ldflags='-s -w' -o main $(find . -maxdepth 1 -name '*.go' ! -name '*_test.go'); fi";
 
     private final List<Runtime> runtimes;
     private final Map<String, Runtime> byName = new LinkedHashMap<>();
