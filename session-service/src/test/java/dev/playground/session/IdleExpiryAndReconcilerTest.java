@@ -12,8 +12,14 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import dev.playground.session.domain.SessionRepository;
+import dev.playground.contract.session.SessionState;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +38,16 @@ class IdleExpiryAndReconcilerTest {
                     "playground.session.default-idle-timeout", "3s",
                     "playground.session.retention", "4s",
                     "playground.session.reaper-interval", "1s",
-                    "playground.session.reconcile-interval", "1s");
+                    "playground.session.reconcile-interval", "1s",
+                    "playground.session.starting-grace", "8s");
         }
     }
 
     @Inject
     DockerClient docker;
+
+    @Inject
+    SessionRepository sessions;
 
     @Test
     void anIdleSessionExpiresThenIsDeletedWithItsWorkspace() {
@@ -76,6 +86,29 @@ class IdleExpiryAndReconcilerTest {
             Thread.sleep(1000);
         }
         assertThat(Api.state(owner, id)).isEqualTo("RUNNING");
+        as(owner).delete("/api/v1/sessions/" + id).then().statusCode(204);
+    }
+
+    /**
+     * A session without activity for longer than starting-grace is started: the reconcile passes during its start must not
+     * take it for a start whose creator died (they used to, when STARTING kept the old lastActiveAt, and the start
+     * answered 409 "changed while it was starting"). The start is held in STARTING here, as the start request's
+     * first step leaves it, so that several passes surely run meanwhile.
+     */
+    @Test
+    void aSessionStartedLongAfterItStoppedIsNotTakenForAnAbandonedStart() throws Throwable {
+        String owner = "late-start-" + System.nanoTime();
+        String id = Api.createSession(owner, Map.of("template", "python", "idleTimeoutMinutes", 30));
+        Thread.sleep(9_000); // no activity for longer than starting-grace (8 s)
+        // stopped and started at once: a stopped session is deleted after retention (4 s in this profile)
+        as(owner).post("/api/v1/sessions/" + id + "/stop").then().statusCode(200).body("state", equalTo("STOPPED"));
+
+        boolean moved = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> sessions.transition(id,
+                EnumSet.of(SessionState.STOPPED), SessionState.STARTING, Instant.now())));
+        assertThat(moved).isTrue();
+        Thread.sleep(3_000); // three reconcile passes (reconcile-interval 1 s)
+        assertThat(Api.state(owner, id)).isEqualTo("STARTING");
+
         as(owner).delete("/api/v1/sessions/" + id).then().statusCode(204);
     }
 

@@ -40,8 +40,10 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
      * between two requests (stop and delete at once), so exactly one of them wins.
      */
     public Uni<Boolean> transition(String id, Collection<SessionState> from, SessionState target, Instant at) {
-        String stopped = target == SessionState.STOPPED || target == SessionState.EXPIRED
-                ? ", stoppedAt = :at" : target == SessionState.STARTING ? ", stoppedAt = null, stopReason = null" : "";
+        // A start is activity: STARTING takes the time too, or a session idle longer than starting-grace would look,
+        // to any reconcile pass during its start, like a start whose creator died, and be stopped under it (409).
+        String stopped = target == SessionState.STOPPED || target == SessionState.EXPIRED ? ", stoppedAt = :at"
+                : target == SessionState.STARTING ? ", stoppedAt = null, stopReason = null, lastActiveAt = :at" : "";
         var params = Parameters.with("target", target).and("id", id).and("from", from);
         if (stopped.contains(":at")) {
             params = params.and("at", at);
