@@ -118,7 +118,8 @@ class WarmPoolTest {
         String unused = leftover("playground-warm-" + UUID.randomUUID());
         String claimed = leftover("playground-exec-" + UUID.randomUUID() + "_python_3.13");
 
-        assertTrue(reaper.reap() >= 2);
+        // Not its count: the scheduled pass (every 60 s) may have run meanwhile and removed some of them itself.
+        reaper.reap();
         assertTrue(docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(unused, claimed)).exec().isEmpty(),
                 "the earlier process's warm sandboxes are gone");
         assertTrue(pool.size(host, PYTHON) >= Math.min(own, 1), "this process's own warm sandboxes are not touched");
