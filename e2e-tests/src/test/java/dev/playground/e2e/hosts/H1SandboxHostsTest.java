@@ -150,7 +150,13 @@ class H1SandboxHostsTest {
             String id = e.getKey();
             Gateway who = owners.get(id);
             waitFor(Duration.ofMinutes(2), () -> "STOPPED".equals(state(who, id)));
-            Gateway.ok(who.post("/api/v1/sessions/" + id + "/start", obj()));
+            // The instance that moved the record saw the host back; the one that takes the start may not have reached
+            // it yet (503 host-unavailable, "can be started once the host is back"): a user tries again, so does this.
+            Gateway.Reply started = until(Duration.ofSeconds(30), () -> {
+                Gateway.Reply r = who.post("/api/v1/sessions/" + id + "/start", obj());
+                return r.status() == 503 && r.text().contains("host-unavailable") ? null : r;
+            });
+            Gateway.ok(started);
             assertEquals("RUNNING", state(who, id));
             assertEquals("kept on sandbox-host-2", who.get("/api/v1/sessions/" + id + "/files/notes.txt").text());
         }
