@@ -54,19 +54,22 @@ class ExecutionHistoryTest {
         var result = new ExecutionResult(id, session, "python", "3.13", ExecutionStatus.COMPLETED, Verdict.OK, null,
                 null, new StepResult("42\n", "", 0, null, 35L, 20L, 9000L, false, false), null, t, t.plusMillis(40));
         try (var producer = producer()) {
-            send(producer, new ExecutionEvent(id, session, owner, 1, ExecutionEventType.QUEUED, t, null, null, null,
-                    null, null, null));
+            int partition = send(producer, new ExecutionEvent(id, session, owner, 1, ExecutionEventType.QUEUED, t,
+                    null, null, null, null, null, null), null);
             send(producer, new ExecutionEvent(id, session, owner, 2, ExecutionEventType.STARTED, t, null, null, null,
-                    null, null, null));
+                    null, null, null), partition);
             send(producer, new ExecutionEvent(id, session, owner, 3, ExecutionEventType.STDOUT, t, null, "42\n", null,
-                    null, null, null));
+                    null, null, null), partition);
             send(producer, new ExecutionEvent(id, session, owner, 4, ExecutionEventType.COMPLETED, t, null, null,
-                    null, null, null, result));
+                    null, null, null, result), partition);
             // a late duplicate of an earlier event does not move the execution back
             send(producer, new ExecutionEvent(id, session, owner, 2, ExecutionEventType.STARTED, t, null, null, null,
-                    null, null, null));
+                    null, null, null), partition);
+            // The marker goes to the same partition: the history reads a partition in order, so once the marker
+            // is recorded every event above has been read (the topic has several partitions; by its own key the
+            // marker would land on any of them and could be read first).
             send(producer, new ExecutionEvent(other, null, owner, 1, ExecutionEventType.QUEUED, t.plusSeconds(1),
-                    null, null, null, null, null, null));
+                    null, null, null, null, null, null), partition);
         }
 
         Api.await("the execution is in the history", Duration.ofSeconds(30), () ->
@@ -143,8 +146,9 @@ class ExecutionHistoryTest {
         return new KafkaProducer<>(props);
     }
 
-    private void send(KafkaProducer<String, String> producer, ExecutionEvent e) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, e.executionId(), json.writeValueAsString(e)))
-                .get();
+    /** Sends to the given partition (null: the key's) and answers the partition it went to. */
+    private int send(KafkaProducer<String, String> producer, ExecutionEvent e, Integer partition) throws Exception {
+        return producer.send(new ProducerRecord<>(Topics.EXECUTION_EVENTS, partition, e.executionId(),
+                json.writeValueAsString(e))).get().partition();
     }
 }
