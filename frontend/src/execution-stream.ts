@@ -1,5 +1,6 @@
-// Follows one execution over /api/v1/executions/{id}/stream. The server replays every event from the first on each
-// connection, so a lost connection is simply opened again and the events already seen (by seq) are skipped.
+// Follows one execution over /api/v1/executions/{id}/stream. A lost connection is opened again with `after=` the last
+// seq seen, so the server replays only what came since; a server that replays from the first anyway is fine too, as
+// the events already seen (by seq) are skipped.
 import type { Api } from './api';
 import type { ExecutionEvent } from './types';
 
@@ -74,7 +75,8 @@ export class ExecutionStream {
     this.listener.status(this.attempts === 0 ? 'connecting' : 'reconnecting');
     let socket: WebSocket;
     try {
-      socket = await this.api.socket(`/api/v1/executions/${encodeURIComponent(this.executionId)}/stream`);
+      const after = this.seen.lastSeq || undefined;
+      socket = await this.api.socket(`/api/v1/executions/${encodeURIComponent(this.executionId)}/stream`, { after });
     } catch (e) {
       this.retry(e instanceof Error ? e.message : String(e));
       return;

@@ -1,12 +1,12 @@
-// A terminal into a session: xterm.js over /api/v1/sessions/{id}/terminal. Binary frames carry the PTY's bytes both
-// ways, a text frame {"type":"resize"} follows the pane's size. A lost connection opens a new shell by itself; a
-// shell that exited or a refusal waits for the user (Enter or the button).
+// A terminal into a session: xterm.js over /api/v1/sessions/{id}/terminal (ShellConnection). Binary frames carry the
+// PTY's bytes both ways, a text frame {"type":"resize"} follows the pane's size. A lost connection comes back to the
+// same shell by itself; a shell that exited or a refusal waits for the user (Enter or the button).
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import type { Api } from './api';
-import { backoffMs } from './execution-stream';
 import { h } from './dom';
+import { ShellConnection } from './terminal-connection';
 
 const encoder = new TextEncoder();
 
@@ -18,13 +18,10 @@ export class TerminalPane {
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly resizeObserver: ResizeObserver;
-  private socket: WebSocket | undefined;
-  private attempts = 0;
-  private disposed = false;
+  private readonly shell: ShellConnection;
   private waitingForUser = false;
-  private retryTimer: number | undefined;
 
-  constructor(private readonly api: Api, private readonly sessionId: string) {
+  constructor(api: Api, sessionId: string) {
     this.term = new Terminal({
       cursorBlink: true,
       convertEol: false,
@@ -38,17 +35,24 @@ export class TerminalPane {
       h('div', { class: 'pane-title' }, h('h3', {}, 'Terminal'), this.statusLine, this.reconnectButton),
       this.host);
     this.term.open(this.host);
+    this.shell = new ShellConnection(api, sessionId, () => {
+      if (this.host.clientWidth > 0) this.fit.fit();
+      return { cols: this.term.cols, rows: this.term.rows };
+    }, {
+      output: (bytes) => this.term.write(bytes),
+      notice: (text, kind) => this.term.write(`\r\n\x1b[${kind === 'warn' ? '33' : '2'}m[${text}]\x1b[0m\r\n`),
+      status: (text) => this.setStatus(text),
+      waiting: (reason) => this.waitForUser(reason),
+    });
     this.term.onData((data) => {
       if (this.waitingForUser && data === '\r') {
         this.connect();
         return;
       }
-      this.sendBytes(encoder.encode(data));
+      this.shell.send(encoder.encode(data));
     });
-    this.term.onBinary((data) => this.sendBytes(Uint8Array.from(data, (c) => c.charCodeAt(0))));
-    this.term.onResize(({ cols, rows }) => {
-      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'resize', cols, rows }));
-    });
+    this.term.onBinary((data) => this.shell.send(Uint8Array.from(data, (c) => c.charCodeAt(0))));
+    this.term.onResize((size) => this.shell.resize(size));
     // The pane's size decides the terminal's: fit whenever the layout changes it (a hidden pane has no size).
     this.resizeObserver = new ResizeObserver(() => {
       if (this.host.clientWidth > 0 && this.host.clientHeight > 0) this.fit.fit();
@@ -56,22 +60,17 @@ export class TerminalPane {
     this.resizeObserver.observe(this.host);
   }
 
-  /** Opens a new shell (closing the current one, if any). */
+  /** Comes back to this page's shell if the server still keeps it, else opens a new one. */
   connect(): void {
-    window.clearTimeout(this.retryTimer);
     this.waitingForUser = false;
     this.reconnectButton.hidden = true;
-    this.closeSocket();
-    void this.open();
+    this.shell.connect();
   }
 
-  /** Closes the shell and says why in the terminal. */
+  /** Ends the shell on purpose and says why in the terminal. */
   disconnect(reason: string): void {
-    window.clearTimeout(this.retryTimer);
-    const wasOpen = this.socket !== undefined || this.waitingForUser;
-    this.closeSocket();
+    const wasOpen = this.shell.close() || this.waitingForUser;
     this.waitingForUser = false;
-    this.attempts = 0;
     if (wasOpen) this.term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`);
     this.setStatus(reason);
     this.reconnectButton.hidden = true;
@@ -81,92 +80,18 @@ export class TerminalPane {
     this.term.focus();
   }
 
+  /** The user leaves the session: its shell is ended, not kept for a reconnect. */
   dispose(): void {
-    this.disposed = true;
-    window.clearTimeout(this.retryTimer);
     this.resizeObserver.disconnect();
-    this.closeSocket();
+    this.shell.dispose();
     this.term.dispose();
-  }
-
-  private async open(): Promise<void> {
-    if (this.host.clientWidth > 0) this.fit.fit();
-    this.setStatus(this.attempts ? 'reconnecting…' : 'connecting…');
-    let socket: WebSocket;
-    try {
-      socket = await this.api.socket(`/api/v1/sessions/${encodeURIComponent(this.sessionId)}/terminal`,
-        { cols: this.term.cols, rows: this.term.rows });
-    } catch (e) {
-      this.lost(e instanceof Error ? e.message : String(e));
-      return;
-    }
-    if (this.disposed) {
-      socket.close();
-      return;
-    }
-    this.socket = socket;
-    socket.binaryType = 'arraybuffer';
-    socket.onopen = () => {
-      this.attempts = 0;
-      this.setStatus('connected');
-      // The pane may have changed size while the socket was opening.
-      socket.send(JSON.stringify({ type: 'resize', cols: this.term.cols, rows: this.term.rows }));
-    };
-    socket.onmessage = (m) => {
-      if (typeof m.data === 'string') this.control(m.data);
-      else this.term.write(new Uint8Array(m.data as ArrayBuffer));
-    };
-    socket.onclose = (c) => {
-      if (this.socket !== socket || this.disposed) return;
-      this.socket = undefined;
-      if (c.code === 1000) {
-        this.waitForUser(`${c.reason || 'the shell ended'}`);
-      } else if (c.code === 1008 || c.code === 1013) {
-        // Refused (not found, not running, too many terminals): trying again by itself would not help.
-        this.waitForUser(c.reason || `refused (code ${c.code})`);
-      } else {
-        this.lost(c.reason || 'the connection was lost');
-      }
-    };
-  }
-
-  private control(text: string): void {
-    try {
-      const message = JSON.parse(text);
-      if (message.type === 'exit') this.term.write(`\r\n\x1b[2m[shell exited with code ${message.code}]\x1b[0m\r\n`);
-    } catch {
-      // not control JSON: ignore
-    }
-  }
-
-  private lost(reason: string): void {
-    if (this.disposed) return;
-    this.attempts++;
-    if (this.attempts > 6) {
-      this.waitForUser(`${reason}; gave up reconnecting`);
-      return;
-    }
-    this.term.write(`\r\n\x1b[33m[${reason}; reconnecting…]\x1b[0m\r\n`);
-    this.setStatus('reconnecting…');
-    this.retryTimer = window.setTimeout(() => void this.open(), backoffMs(this.attempts));
   }
 
   private waitForUser(reason: string): void {
     this.waitingForUser = true;
-    this.attempts = 0;
     this.term.write(`\r\n\x1b[2m[${reason}. Press Enter for a new shell.]\x1b[0m\r\n`);
     this.setStatus(reason);
     this.reconnectButton.hidden = false;
-  }
-
-  private sendBytes(bytes: Uint8Array): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(bytes);
-  }
-
-  private closeSocket(): void {
-    const s = this.socket;
-    this.socket = undefined;
-    if (s && s.readyState <= WebSocket.OPEN) s.close(1000, 'closed by the page');
   }
 
   private setStatus(text: string): void {

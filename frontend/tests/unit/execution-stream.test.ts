@@ -1,5 +1,5 @@
-// A run's output stream that loses its connection: the page opens a new one, the server replays from the first
-// event, and the user sees every event once, in order.
+// A run's output stream that loses its connection: the page opens a new one asking for the events after the last it
+// saw, and the user sees every event once, in order, also from a server that replays from the first.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../src/api';
 import { ExecutionStream } from '../../src/execution-stream';
@@ -8,6 +8,9 @@ import type { ExecutionEvent } from '../../src/types';
 /** Just what ExecutionStream uses of a browser WebSocket. */
 class FakeSocket {
   readyState = 0;
+
+  constructor(readonly query: Record<string, unknown> = {}) {}
+
   sent: string[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((m: { data: unknown }) => void) | null = null;
@@ -40,7 +43,7 @@ describe('an execution stream', () => {
     vi.useFakeTimers();
     vi.stubGlobal('WebSocket', { OPEN: 1 });
     sockets = [];
-    api = { socket: async () => { const s = new FakeSocket(); sockets.push(s); return s as unknown as WebSocket; } } as unknown as Api;
+    api = { socket: async (_: string, query = {}) => { const s = new FakeSocket(query); sockets.push(s); return s as unknown as WebSocket; } } as unknown as Api;
   });
 
   afterEach(() => {
@@ -67,6 +70,18 @@ describe('an execution stream', () => {
 
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'reconnecting', 'live', 'done']);
+  });
+
+  it('asks the server, on reconnecting, only for the events after the last one seen', async () => {
+    const stream = new ExecutionStream(api, 'e1', { event: () => {}, status: () => {} });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sockets[0].query.after).toBeUndefined();
+    sockets[0].open();
+    sockets[0].deliver({ seq: 1, type: 'QUEUED' }, { seq: 2, type: 'STARTED' });
+    sockets[0].close(1006, '');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(sockets[1].query.after).toBe(2);
   });
 
   it('keeps typed input while reconnecting and sends it once the new connection is open', async () => {
