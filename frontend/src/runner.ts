@@ -4,7 +4,7 @@ import type { Api } from './api';
 import { splitArgs } from './args';
 import { ErrorLine, act, h, replace, timeAgo } from './dom';
 import { CodeEditor } from './editor';
-import { ExecutionStream } from './execution-stream';
+import { ExecutionStream, backoffMs } from './execution-stream';
 import { FileTabs } from './file-tabs';
 import { languageOfFile, starter } from './languages';
 import { RunOutput, verdictBadge } from './output';
@@ -265,7 +265,7 @@ export class RunView {
     this.liveId = undefined;
     this.runButton.disabled = false;
     this.cancelButton.hidden = true;
-    void this.refreshHistory();
+    void this.refreshHistory(id);
   }
 
   private async cancel(): Promise<void> {
@@ -289,13 +289,22 @@ export class RunView {
     });
   }
 
-  private async refreshHistory(): Promise<void> {
-    await act(null, this.historyError, async () => {
+  /**
+   * Lists the recent runs. The history is written from the run's events a moment after the stream delivered them, so
+   * a run that just finished (`expected`) may be missing or still RUNNING there, or the history briefly unavailable:
+   * asked again a few times until it shows the run completed.
+   */
+  private async refreshHistory(expected?: string, attempt = 1): Promise<void> {
+    const runs = await act(null, this.historyError, async () => {
       const runs = await this.api.executions(20);
       replace(this.historyList, ...runs.map((r) => this.historyItem(r)));
       if (!runs.length) this.historyList.append(h('li', { class: 'muted' }, 'No runs yet.'));
       this.markActive();
+      return runs;
     });
+    if (expected && !runs?.some((r) => r.id === expected && r.status === 'COMPLETED') && attempt < 6) {
+      window.setTimeout(() => void this.refreshHistory(expected, attempt + 1), backoffMs(attempt));
+    }
   }
 
   private historyItem(r: ExecutionResult): HTMLElement {
