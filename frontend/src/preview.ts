@@ -42,7 +42,8 @@ export class PreviewPane {
     if (ports.some((p) => String(p.port) === before)) this.portSelect.value = before;
     const usable = ports.length > 0;
     this.portSelect.hidden = !usable;
-    this.reloadButton.disabled = this.openButton.disabled = !usable;
+    // A stopped session serves nothing: its preview would only be the gateway's error page.
+    this.reloadButton.disabled = this.openButton.disabled = !usable || session.state !== 'RUNNING';
     if (!usable) {
       replace(this.frameHost, h('p', { class: 'muted placeholder' },
         'This session has no preview port. Create a session with a port (for example 3000) to see a web server running in it here.'));
@@ -89,7 +90,7 @@ export class PreviewPane {
   private async openInTab(): Promise<void> {
     // Opened synchronously in the click, so no popup blocker objects; pointed at a fresh URL once it is known.
     const tab = window.open('about:blank', '_blank');
-    await act(this.openButton, this.error, async () => {
+    const opened = await act(this.openButton, this.error, async () => {
       this.session = await this.api.session(this.session.id);
       const port = this.port();
       if (!port) throw new Error('This session has no preview port.');
@@ -99,6 +100,9 @@ export class PreviewPane {
       } else {
         window.open(port.previewUrl, '_blank', 'noopener');
       }
+      return true;
     });
+    // The error is shown in this pane: a blank tab would only hide it.
+    if (!opened) tab?.close();
   }
 }
