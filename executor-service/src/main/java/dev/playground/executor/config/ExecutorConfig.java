@@ -45,8 +45,15 @@ public interface ExecutorConfig {
     int recentCapacity();
 
     /** Bytes of output finished executions may hold in memory together (oldest dropped first). */
-    @WithDefault("33554432")
+    @WithDefault("16777216")
     long recentBytes();
+
+    /**
+     * Bytes of heap the output of running executions may take together: each run reserves what its output limit
+     * allows (its four streams, at their size in JSON) before it starts, and waits while that does not fit.
+     */
+    @WithDefault("33554432")
+    long outputMemory();
 
     /** How often the reaper removes this instance's execution containers that no running execution owns. */
     @WithDefault("60s")

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -31,7 +32,7 @@ public class ExecutionEventPublisher {
     /** The largest event the topic takes (the broker's message.max.bytes). */
     static final int MAX_EVENT_BYTES = 64 << 20;
 
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final ObjectMapper json;
 
     ExecutionEventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, ObjectMapper json) {
@@ -47,7 +48,7 @@ public class ExecutionEventPublisher {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_EVENT_BYTES);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MAX_EVENT_BYTES + (16 << 20));
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     public void publish(ExecutionEvent event) {
@@ -56,9 +57,9 @@ public class ExecutionEventPublisher {
 
     /** Publishes and hands back the broker's acknowledgement, for a caller that must know the event landed. */
     public Future<RecordMetadata> send(ExecutionEvent event) {
-        String value;
+        byte[] value; // straight to UTF-8 bytes: a large result is not held as a String as well
         try {
-            value = json.writeValueAsString(event);
+            value = json.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -72,9 +73,9 @@ public class ExecutionEventPublisher {
 
     /** Asks whichever executor instance runs the execution to act on it (cancel). */
     public Future<RecordMetadata> publishControl(dev.playground.contract.execution.ExecutionControl control) {
-        String value;
+        byte[] value;
         try {
-            value = json.writeValueAsString(control);
+            value = json.writeValueAsBytes(control);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -83,9 +84,9 @@ public class ExecutionEventPublisher {
 
     /** Publishes a file a run wrote (key = execution id), for the history to keep. */
     public void publishArtifact(ExecutionArtifact artifact) {
-        String value;
+        byte[] value;
         try {
-            value = json.writeValueAsString(artifact);
+            value = json.writeValueAsBytes(artifact);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -42,6 +42,8 @@ public final class Execution implements SandboxListener {
     /** Output per stream, kept up to the job's limit: the executor holds the limit even if a supervisor does not. */
     private final Map<SupervisorFrame, Captured> output = new EnumMap<>(SupervisorFrame.class);
     private boolean outputOverrun;
+    /** The overrun was of a stream's size as JSON, not of its bytes. */
+    private boolean jsonOverrun;
     /** Files the run wrote to its output paths, kept within the job's caps (the executor holds them too). */
     private final Map<String, ByteArrayOutputStream> artifacts = new java.util.LinkedHashMap<>();
     private long artifactBytes;
@@ -118,18 +120,29 @@ public final class Execution implements SandboxListener {
     @Override
     public synchronized void output(SupervisorFrame stream, byte[] data) {
         Captured captured = output.computeIfAbsent(stream, s -> new Captured());
+        if (captured.closed) {
+            return;
+        }
         long room = plan.job().outputBytes() - captured.bytes.size();
         if (data.length > room) {
             // More than the supervisor may send: keep the limit, stop the program, never hold the rest.
             data = java.util.Arrays.copyOf(data, (int) Math.max(0, room));
             captured.truncated = true;
-            if (!outputOverrun) {
-                outputOverrun = true;
-                control.stop();
-            }
+            overrun();
         }
-        captured.bytes.writeBytes(data);
         String text = captured.text.next(data);
+        long cost = JsonTextSize.of(text);
+        if (captured.jsonBytes + cost > maxJsonBytes(plan.job().outputBytes())) {
+            // Text that is mostly escapes (control characters are six bytes each in JSON, invalid UTF-8 three) would
+            // make the result far larger than its byte count: this chunk and the rest of the stream are dropped.
+            captured.truncated = true;
+            captured.closed = true;
+            jsonOverrun |= !outputOverrun;
+            overrun();
+            return;
+        }
+        captured.jsonBytes += cost;
+        captured.bytes.writeBytes(data);
         switch (stream) {
             case COMPILE_STDOUT -> emitText(ExecutionEventType.COMPILE_OUTPUT, "stdout", text);
             case COMPILE_STDERR -> emitText(ExecutionEventType.COMPILE_OUTPUT, "stderr", text);
@@ -140,16 +153,35 @@ public final class Execution implements SandboxListener {
         }
     }
 
+    /**
+     * The most a stream's text may take in JSON: one and a half times its byte limit. Plain text (and UTF-8 in any
+     * script) takes about its byte count, a newline two bytes; so every result the limits allow fits the topic's
+     * largest message (four streams at the largest limit) and the memory {@link OutputMemory} reserves for it.
+     */
+    static long maxJsonBytes(long outputBytes) {
+        return outputBytes + outputBytes / 2;
+    }
+
+    private void overrun() {
+        if (!outputOverrun) {
+            outputOverrun = true;
+            control.stop();
+        }
+    }
+
     /** One output stream as far as it came. */
     private static final class Captured {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final Utf8Chunker text = new Utf8Chunker();
+        long jsonBytes;
         boolean truncated;
+        /** Past its size in JSON: nothing more is kept. */
+        boolean closed;
     }
 
     private String rest(SupervisorFrame stream) {
         Captured c = output.get(stream);
-        return c == null ? "" : c.text.rest();
+        return c == null || c.closed ? "" : c.text.rest();
     }
 
     private String text(SupervisorFrame stream) {
@@ -223,6 +255,11 @@ public final class Execution implements SandboxListener {
             started();
         }
         var judgement = VerdictJudge.judge(cancelled, outputOverrun, engineOomKilled, error, compiled, ran, plan.job());
+        if (jsonOverrun && judgement.verdict() == dev.playground.contract.execution.Verdict.OUTPUT_LIMIT_EXCEEDED) {
+            judgement = new VerdictJudge.Judgement(judgement.verdict(), "The program's output on one stream would take "
+                    + "more than " + maxJsonBytes(plan.job().outputBytes()) + " bytes as JSON (control characters take "
+                    + "six bytes each there) and it was stopped; print text, or write binary data to a file under out/.");
+        }
         StepResult compile = compiled == null ? null : new StepResult(text(SupervisorFrame.COMPILE_STDOUT),
                 text(SupervisorFrame.COMPILE_STDERR), compiled.exitCode(), compiled.signal(), compiled.wallMs(), null,
                 null, null, null);

@@ -46,6 +46,7 @@ public class ExecutionService {
     private final SessionClient sessions;
     private final ExecutionEventPublisher events;
     private final FairQueue queue;
+    private final OutputMemory outputMemory;
     private final Thread[] workers;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
@@ -64,6 +65,7 @@ public class ExecutionService {
         this.events = events;
         this.queue = new FairQueue(config.maxParallelPerPrincipal(), config.queuePerPrincipal(), config.queueCapacity(),
                 config.retryAfterSeconds());
+        this.outputMemory = new OutputMemory(config.outputMemory());
         this.workers = new Thread[config.maxParallel()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = Thread.ofPlatform().name("sandbox-" + i).daemon().start(this::work);
@@ -112,6 +114,14 @@ public class ExecutionService {
 
     private void run(Execution execution, InternalSession session) {
         MDC.put("executionId", execution.id());
+        int reserved = outputMemory.reservationKib(execution.plan().job().outputBytes());
+        try {
+            outputMemory.acquire(reserved);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            execution.control().cancel();
+            reserved = 0;
+        }
         try {
             if (execution.control().cancelled()) {
                 execution.complete(false, null);
@@ -133,6 +143,7 @@ public class ExecutionService {
                 execution.complete(false, "the executor failed: " + e.getMessage());
             }
         } finally {
+            outputMemory.release(reserved);
             remember(execution);
             MDC.remove("executionId");
         }
