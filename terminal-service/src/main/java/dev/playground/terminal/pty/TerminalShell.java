@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -43,6 +44,7 @@ public final class TerminalShell extends LiveSocket {
     private final TerminalConfig config;
     private final SessionClient sessions;
     private final Consumer<TerminalShell> onEnd;
+    private final ReentrantLock sizeLock = new ReentrantLock();
     private volatile int cols;
     private volatile int rows;
     private volatile String containerId;
@@ -218,32 +220,47 @@ public final class TerminalShell extends LiveSocket {
 
     /** Resizes the PTY (blocking Docker call). */
     void resize(int newCols, int newRows) {
-        this.cols = newCols;
-        this.rows = newRows;
-        applySize();
+        sizeLock.lock();
+        try {
+            this.cols = newCols;
+            this.rows = newRows;
+            applySize();
+        } finally {
+            sizeLock.unlock();
+        }
     }
 
+    /**
+     * Tells Docker the PTY's size. Resizes come from the stream's start and from the client on worker threads, so
+     * they are applied one at a time, each with the latest size: without it an older size sent after a newer one
+     * (the page's first size and its fitted one, a moment apart) could be the last Docker hears.
+     */
     private void applySize() {
         String id = execId;
         if (id == null) {
             return; // applied when the stream starts
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                docker.resizeExecCmd(id).withSize(rows, cols).exec();
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == 20 || isEnded()) {
-                    LOG.warnf("session %s terminal %s: resize failed: %s", sessionId, terminalId, e.getMessage());
+        sizeLock.lock();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    docker.resizeExecCmd(id).withSize(rows, cols).exec();
+                    return;
+                } catch (RuntimeException e) {
+                    if (attempt == 20 || isEnded()) {
+                        LOG.warnf("session %s terminal %s: resize failed: %s", sessionId, terminalId, e.getMessage());
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } finally {
+            sizeLock.unlock();
         }
     }
 
