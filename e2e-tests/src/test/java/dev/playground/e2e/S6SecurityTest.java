@@ -214,6 +214,62 @@ class S6SecurityTest {
         }
     }
 
+    /**
+     * 5, at the largest limits and several at once: three runs printing 8 MB on stdout and 8 MB on stderr ended the
+     * executor with OutOfMemoryError, and then session-service at every restart as it read their results again. Two
+     * principals' runs at the server's largest output limit, two of them plain text and two printing control
+     * characters (six bytes each in JSON): every one is answered and completes in the history, and no service
+     * restarts.
+     */
+    @Test
+    void runsAtTheLargestOutputLimitAtOnceCompleteAndNoServiceFalls() throws Exception {
+        Map<String, String> restarts = new TreeMap<>();
+        for (String service : List.of("executor-service", "session-service", "terminal-service")) {
+            Host.instances(service).forEach(i -> restarts.put(i, restartCount(i)));
+        }
+        String text = "import sys\nb = b'a' * (8 << 20)\nsys.stdout.buffer.write(b)\nsys.stdout.flush()\n"
+                + "sys.stderr.buffer.write(b)";
+        String control = "import sys\nsys.stdout.buffer.write(b'\\x01' * (8 << 20))";
+        List<CompletableFuture<JsonNode>> runs = new ArrayList<>();
+        for (Gateway who : List.of(alice, bob)) {
+            for (String code : List.of(text, control)) {
+                runs.add(CompletableFuture.supplyAsync(() -> who.run(obj("language", "python", "code", code,
+                        "limits", Map.of("outputBytes", 8 << 20)))));
+            }
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            JsonNode answer = runs.get(i).join();
+            JsonNode run = answer.get("run");
+            if (i % 2 == 0) {
+                assertEquals("OK", answer.get("verdict").asText(), answer.path("message").asText());
+                assertEquals(8 << 20, run.get("stdout").asText().length());
+                assertEquals(8 << 20, run.get("stderr").asText().length());
+            } else {
+                // Its text would take 48 MB as JSON: it is cut at 1.5 times the byte limit, and told so.
+                assertEquals("OUTPUT_LIMIT_EXCEEDED", answer.get("verdict").asText());
+                assertTrue(run.get("stdoutTruncated").asBoolean());
+                assertTrue(answer.get("message").asText().contains("JSON"), answer.get("message").asText());
+                int kept = run.get("stdout").asText().length();
+                assertTrue(kept > 1 << 20 && kept <= 2 << 20, "kept " + kept + " control characters");
+            }
+            Gateway who = i < 2 ? alice : bob;
+            String id = answer.get("id").asText();
+            JsonNode history = Await.value(Duration.ofSeconds(90), () -> who.get("/api/v1/executions/" + id).json(),
+                    h -> h.path("status").asText().equals("COMPLETED"));
+            assertEquals(answer.get("run").get("stdout").asText().length(),
+                    history.get("run").get("stdout").asText().length(), "the history keeps the whole result");
+        }
+        restarts.forEach((instance, count) -> assertEquals(count, restartCount(instance),
+                instance + " restarted (see its log: OutOfMemoryError?)"));
+        JsonNode after = bob.run(obj("language", "python", "code", "print('still served')"));
+        assertEquals("still served\n", after.get("run").get("stdout").asText());
+    }
+
+    private static String restartCount(String instance) {
+        return Host.docker("inspect", "-f", "{{.RestartCount}} {{.State.StartedAt}}", Host.stackContainer(instance))
+                .strip();
+    }
+
     /** 6. One principal's forty slow runs made another's hello world a 503. */
     @Test
     void onePrincipalFloodingIsRefusedWhileAnotherIsServed() {
