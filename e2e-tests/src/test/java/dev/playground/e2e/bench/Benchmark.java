@@ -111,10 +111,11 @@ public final class Benchmark {
         warmPool(metricsBefore, metricsAfter);
         profile();
         Files.createDirectories(out.toAbsolutePath().getParent());
-        // Kept as they were: the reading of these figures (written by people) and the sandbox hosts section
-        // (HostsBenchmark's, written per stack).
+        // Kept as they were: the reading of these figures (written by people), and the sandbox hosts and runtime
+        // sections (HostsBenchmark's and RuntimeBenchmark's, written per stack).
         String before = Files.exists(out) ? Files.readString(out) : "";
-        for (String[] kept : new String[][] {{READING_BEGIN, READING_END}, {HostsBenchmark.BEGIN, HostsBenchmark.END}}) {
+        for (String[] kept : new String[][] {{READING_BEGIN, READING_END}, {HostsBenchmark.BEGIN, HostsBenchmark.END},
+                {RuntimeBenchmark.BEGIN, RuntimeBenchmark.END}}) {
             int b = before.indexOf(kept[0]);
             int e = before.indexOf(kept[1]);
             if (b >= 0 && e > b) {
