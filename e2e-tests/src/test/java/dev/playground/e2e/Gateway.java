@@ -208,6 +208,18 @@ public final class Gateway {
         return p;
     }
 
+    /** As {@link #problem(Reply, int)}, and its {@code type} is exactly the catalogue's type of {@code slug}. */
+    public static JsonNode problem(Reply r, int status, String slug) {
+        JsonNode p = problem(r, status);
+        if (!p.path("type").asText().equals(PROBLEM_TYPES + slug)) {
+            throw new AssertionError("expected problem type " + PROBLEM_TYPES + slug + ", got " + p);
+        }
+        return p;
+    }
+
+    /** Where every problem type of the API's catalogue lives; a type is this plus its slug. */
+    static final String PROBLEM_TYPES = "https://playground.dev/problems/";
+
     // ---- the calls most scenarios make ----
 
     /**

@@ -2,6 +2,7 @@ package dev.playground.e2e;
 
 import static dev.playground.e2e.Gateway.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +51,16 @@ class S4InterviewPadTest {
             Await.upTo(Duration.ofSeconds(60)).until(() -> alice.get(base).json().get("state").asText().equals("RUNNING"));
             byte[] solution = "def two_sum(a, t):\n    return [0, 1]\n".getBytes(StandardCharsets.UTF_8);
             Gateway.ok(alice.put(base + "/files/solutions/two_sum.py", solution, "application/octet-stream"));
-            assertTrue(Gateway.ok(alice.get(base + "/files?path=solutions")).text().contains("two_sum.py"));
+            JsonNode listing = Gateway.ok(alice.get(base + "/files?path=solutions")).json();
+            JsonNode saved = null;
+            for (JsonNode e : listing.get("entries")) {
+                if (e.get("path").asText().equals("solutions/two_sum.py")) {
+                    saved = e;
+                }
+            }
+            assertNotNull(saved, "the saved file is listed: " + listing);
+            assertEquals("file", saved.get("type").asText(), listing.toString());
+            assertEquals(solution.length, saved.get("size").asLong(), listing.toString());
             assertEquals(new String(solution, StandardCharsets.UTF_8), alice.get(base + "/files/solutions/two_sum.py").text());
             Gateway.ok(alice.delete(base + "/files/solutions/two_sum.py"));
             assertEquals(404, alice.get(base + "/files/solutions/two_sum.py").status());

@@ -35,8 +35,11 @@ class S6AbuseTest {
             }
         }
         assertNotNull(limited, "2000 quick requests never met the rate limit");
-        Gateway.problem(limited, 429);
-        long retryAfter = Long.parseLong(limited.header("Retry-After"));
+        Gateway.problem(limited, 429, "rate-limited");
+        String retryAfterHeader = limited.header("Retry-After");
+        assertTrue(retryAfterHeader != null && retryAfterHeader.matches("\\d+"),
+                "Retry-After is a whole number of seconds: " + retryAfterHeader);
+        long retryAfter = Long.parseLong(retryAfterHeader);
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         assertTrue(limited.header("RateLimit-Policy").matches("\\d+;w=60"), limited.header("RateLimit-Policy"));
         Thread.sleep(retryAfter * 1000 + 200);
@@ -47,20 +50,20 @@ class S6AbuseTest {
     @Test
     void oversizedMalformedAndUnauthenticatedRequestsAreRefusedClearly() {
         String big = "x".repeat(12 * 1024 * 1024);
-        Gateway.problem(alice.post("/api/v1/executions", obj("language", "python", "code", big)), 413);
+        Gateway.problem(alice.post("/api/v1/executions", obj("language", "python", "code", big)), 413, "too-large");
         Gateway.problem(alice.raw("POST", "/api/v1/executions", "{\"language\": ".getBytes(StandardCharsets.UTF_8),
-                "application/json"), 400);
+                "application/json"), 400, "invalid-json");
         Gateway.problem(alice.raw("POST", "/api/v1/executions", "print(1)".getBytes(StandardCharsets.UTF_8),
-                "text/plain"), 415);
+                "text/plain"), 415, "unsupported-media-type");
         Gateway.problem(alice.post("/api/v1/executions", obj("language", "cobol-1959", "code", "x")), 422);
         Gateway.problem(alice.post("/api/v1/executions", obj("language", "python", "code", "",
                 "limits", obj("memoryMb", -5))), 422);
         Gateway.problem(alice.post("/api/v1/executions", obj("language", "python",
                 "files", List.of(obj("name", "main.py", "content", "%%%not-base64%%%", "encoding", "base64")))), 422);
-        Gateway.problem(Gateway.anonymous().get("/api/v1/sessions"), 401);
+        Gateway.problem(Gateway.anonymous().get("/api/v1/sessions"), 401, "unauthenticated");
         Gateway.Reply wrongKey = Gateway.send(Gateway.anonymous().request("/api/v1/sessions")
                 .header("Authorization", "Bearer pg_not_a_key").GET());
-        Gateway.problem(wrongKey, 401);
+        Gateway.problem(wrongKey, 401, "unauthenticated");
         // A forged principal header from outside is ignored: the key decides who you are.
         Gateway.Reply forged = Gateway.send(bob.request("/api/v1/sessions").header("X-Playground-Principal", "e2e-alice").GET());
         assertEquals(200, forged.status());
@@ -81,10 +84,11 @@ class S6AbuseTest {
                     bob.delete(base), bob.get("/api/v1/executions/" + execution),
                     bob.post("/api/v1/executions/" + execution + "/cancel", obj()),
                     bob.post("/api/v1/executions?wait=true", obj("language", "python", "code", "print(1)", "sessionId", id)))) {
-                Gateway.problem(r, 404);
+                Gateway.problem(r, 404, "not-found");
             }
-            assertFalse(bob.get("/api/v1/sessions").text().contains(id), "bob's list has no alice session");
-            assertFalse(bob.get("/api/v1/executions").text().contains(execution), "bob's history has no alice execution");
+            assertFalse(ids(Gateway.ok(bob.get("/api/v1/sessions")).json()).contains(id), "bob's list has no alice session");
+            assertFalse(ids(Gateway.ok(bob.get("/api/v1/executions")).json()).contains(execution),
+                    "bob's history has no alice execution");
             try (Socket term = bob.websocket(base + "/terminal")) {
                 Socket.Frame f = term.next(Duration.ofSeconds(10));
                 assertTrue(f.isClose(), "bob's terminal into alice's session is closed at once, got " + f);
@@ -169,5 +173,13 @@ class S6AbuseTest {
         } finally {
             alice.delete(base);
         }
+    }
+
+    /** The ids of a list answer (a JSON array of sessions or executions). */
+    private static List<String> ids(JsonNode list) {
+        assertTrue(list.isArray(), "a list answer is a JSON array: " + list);
+        List<String> ids = new java.util.ArrayList<>();
+        list.forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
     }
 }

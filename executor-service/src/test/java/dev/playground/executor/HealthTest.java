@@ -1,29 +1,16 @@
 package dev.playground.executor;
 
-
 import dev.playground.contract.testing.KafkaTestBroker;
-import dev.playground.contract.testing.ServiceHealth;
-import dev.playground.contract.testing.TopicNames;
+import dev.playground.contract.testing.ServiceHealthTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
+/** The executor is ready once its sandbox engine (Docker) and Kafka answer. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
-class HealthTest {
+class HealthTest extends ServiceHealthTest {
 
-    @Test
-    void readyWhenItsDependenciesAnswer() {
-        ServiceHealth.ready("docker", "Kafka connection health check");
-    }
-
-    @Test
-    void alive() {
-        ServiceHealth.alive();
-    }
-
-    @Test
-    void everyMessagingChannelUsesATopicOfTheContract() {
-        TopicNames.assertContractTopics();
+    HealthTest() {
+        super("docker", "Kafka connection health check");
     }
 }

@@ -23,7 +23,6 @@ import dev.playground.executor.config.ExecutorConfig;
 import dev.playground.executor.events.OrphanedExecutionCloser;
 import dev.playground.executor.service.ExecutionContainerReaper;
 import dev.playground.executor.service.ExecutionService;
-import dev.playground.executor.sandbox.SandboxRunner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -124,7 +123,7 @@ class SessionRunAndReaperTest {
         // Created after the events, as in a real run: whichever reaper pass sees it finds its history complete.
         var labels = new java.util.HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_EXECUTION,
                 executionId, owner));
-        labels.put(ExecutionService.LANGUAGE_LABEL, "python");
+        labels.put(ContainerLabels.LANGUAGE, "python");
         String container = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
                 .withLabels(labels).exec().getId();
         docker.startContainerCmd(container).exec();

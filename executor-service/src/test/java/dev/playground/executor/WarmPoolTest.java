@@ -123,21 +123,21 @@ class WarmPoolTest {
         assertTrue(docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(unused, claimed)).exec().isEmpty(),
                 "the earlier process's warm sandboxes are gone");
         assertTrue(pool.size(host, PYTHON) >= Math.min(own, 1), "this process's own warm sandboxes are not touched");
-        Map<String, String> mine = Map.of(WarmPool.BOOT_LABEL, pool.boot());
+        Map<String, String> mine = Map.of(ContainerLabels.BOOT, pool.boot());
         assertEquals(pool.size(host, PYTHON) + otherImagesWaiting(host),
                 docker.listContainersCmd().withLabelFilter(mine).exec().size(), "and still run");
     }
 
     private int otherImagesWaiting(String host) {
-        return docker.listContainersCmd().withLabelFilter(Map.of(WarmPool.BOOT_LABEL, pool.boot())).exec().stream()
-                .filter(c -> !PYTHON.equals(c.getLabels().get(WarmPool.IMAGE_LABEL))).mapToInt(c -> 1).sum();
+        return docker.listContainersCmd().withLabelFilter(Map.of(ContainerLabels.BOOT, pool.boot())).exec().stream()
+                .filter(c -> !PYTHON.equals(c.getLabels().get(ContainerLabels.POOL_IMAGE))).mapToInt(c -> 1).sum();
     }
 
     private String leftover(String name) {
         Map<String, String> labels = new HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_POOL,
                 UUID.randomUUID().toString(), ContainerLabels.NO_OWNER));
-        labels.put(WarmPool.BOOT_LABEL, UUID.randomUUID().toString());
-        labels.put(WarmPool.IMAGE_LABEL, PYTHON);
+        labels.put(ContainerLabels.BOOT, UUID.randomUUID().toString());
+        labels.put(ContainerLabels.POOL_IMAGE, PYTHON);
         String id = docker.createContainerCmd(PYTHON).withName(name).withCmd("sleep", "infinity").withLabels(labels)
                 .exec().getId();
         docker.startContainerCmd(id).exec();

@@ -7,15 +7,22 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import dev.playground.gateway.proxy.Downstreams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.MultiMap;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestBackends.class)
 class CircuitBreakerTest {
+
+    @Inject
+    Downstreams downstreams;
 
     private static Response runtimes() {
         return given().header("Authorization", "Bearer " + TestBackends.BOB_KEY).get("/api/v1/runtimes");
@@ -75,19 +82,26 @@ class CircuitBreakerTest {
                 () -> runtimes().statusCode() == 200);
         given().get("/api/v1/health").then().body("services.'executor-service'.circuitBreaker", equalTo("CLOSED"));
 
-        // Two failures, too few to fill the window of 4 (as while a service restarts behind a restarted gateway)...
-        TestBackends.stopServer("executor-service");
+        // Failures age on a clock this test drives: it moves time past forget-failures-after instead of sleeping.
+        AtomicLong now = new AtomicLong(System.nanoTime());
+        LongSupplier realClock = downstreams.useTicker(now::get);
         try {
-            runtimes().then().statusCode(503);
-            runtimes().then().statusCode(503);
+            // Two failures, too few to fill the window of 4 (as while a service restarts behind a restarted gateway)...
+            TestBackends.stopServer("executor-service");
+            try {
+                runtimes().then().statusCode(503);
+                runtimes().then().statusCode(503);
+            } finally {
+                TestBackends.restartServer("executor-service");
+            }
+            // ...then the service is back for longer than failures count (%test: 2 s): its answers all pass, where
+            // the window [fail, fail, ok, ok] used to open the breaker on the second success.
+            now.addAndGet(Duration.ofSeconds(2).plusMillis(1).toNanos());
+            for (int i = 0; i < 6; i++) {
+                runtimes().then().statusCode(200);
+            }
         } finally {
-            TestBackends.restartServer("executor-service");
-        }
-        // ...then the service is back for longer than failures count (%test: 2 s; the time itself is what this tests):
-        // its answers all pass, where the window [fail, fail, ok, ok] used to open the breaker on the second success.
-        Thread.sleep(2500);
-        for (int i = 0; i < 6; i++) {
-            runtimes().then().statusCode(200);
+            downstreams.useTicker(realClock);
         }
         given().get("/api/v1/health").then().body("services.'executor-service'.circuitBreaker", equalTo("CLOSED"));
     }

@@ -14,6 +14,21 @@ public final class ContainerLabels {
      */
     public static final String INSTANCE = "playground.instance";
 
+    /** executor-service: the executor instance (of several) that runs the sandbox (config {@code playground.executor.replica}). */
+    public static final String REPLICA = "playground.replica";
+    /** executor-service: the language of an execution's sandbox, so a later process can close an orphaned run with it. */
+    public static final String LANGUAGE = "playground.language";
+    /** executor-service: the runtime version of an execution's sandbox, for the same reason. */
+    public static final String VERSION = "playground.version";
+    /** executor-service: the process that made a warm sandbox; one of an earlier process is a leftover. */
+    public static final String BOOT = "playground.boot";
+    /** executor-service: the runtime image a warm sandbox is for. */
+    public static final String POOL_IMAGE = "playground.pool.image";
+    /** session-service: the role of a short-lived helper container of a session (removed once it is done). */
+    public static final String ROLE = "playground.role";
+    /** session-service: the epoch second past which a helper container has outlived its work. */
+    public static final String DEADLINE = "playground.deadline";
+
     public static final String KIND_EXECUTION = "execution";
     public static final String KIND_SESSION = "session";
     /**

@@ -49,7 +49,7 @@ class PackagesAndPreviewTest {
         DockerClient docker = DockerClientFactory.instance().client();
         var downloads = new java.util.concurrent.LinkedBlockingQueue<com.github.dockerjava.api.command.InspectContainerResponse>();
         var events = docker.eventsCmd().withEventFilter("create")
-                .withLabelFilter(Map.of(SessionContainers.ROLE_LABEL, SessionContainers.ROLE_DOWNLOAD,
+                .withLabelFilter(Map.of(ContainerLabels.ROLE, SessionContainers.ROLE_DOWNLOAD,
                         ContainerLabels.ID, id))
                 .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
                     @Override
@@ -155,8 +155,8 @@ class PackagesAndPreviewTest {
         DockerClient docker = DockerClientFactory.instance().client();
         Map<String, String> labels = new HashMap<>(ContainerLabels.of(SessionTestEnvironment.instance,
                 ContainerLabels.KIND_SESSION, id, owner));
-        labels.put(SessionContainers.ROLE_LABEL, SessionContainers.ROLE_DOWNLOAD);
-        labels.put(SessionContainers.DEADLINE_LABEL, Long.toString(Instant.now().getEpochSecond() - 1));
+        labels.put(ContainerLabels.ROLE, SessionContainers.ROLE_DOWNLOAD);
+        labels.put(ContainerLabels.DEADLINE, Long.toString(Instant.now().getEpochSecond() - 1));
         String leftover = docker.createContainerCmd("playground/runtime-python:latest").withLabels(labels)
                 .withCmd("sleep", "600").exec().getId();
         docker.startContainerCmd(leftover).exec();

@@ -104,7 +104,7 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
         config.put("playground.packages.pip-index-url", "http://" + indexIp + ":8000/simple/");
         config.put("playground.packages.pip-trusted-host", indexIp);
         config.put("playground.packages.ca-file", "/etc/ssl/certs/ca-certificates.crt");
-        config.put("quarkus.rest-client.executor.url",
+        config.put("quarkus.rest-client.executor-service.url",
                 "http://" + executor.getHost() + ":" + executor.getMappedPort(8080));
         return config;
     }

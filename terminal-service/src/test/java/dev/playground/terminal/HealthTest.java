@@ -3,20 +3,19 @@ package dev.playground.terminal;
 import static io.restassured.RestAssured.given;
 
 import dev.playground.contract.testing.KafkaTestBroker;
-import dev.playground.contract.testing.ServiceHealth;
-import dev.playground.contract.testing.TopicNames;
+import dev.playground.contract.testing.ServiceHealthTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+/** terminal-service is ready once Docker and Kafka answer; its metrics show the sockets and the replay buffer. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
 @QuarkusTestResource(SessionServiceStandIn.class)
-class HealthTest {
+class HealthTest extends ServiceHealthTest {
 
-    @Test
-    void readyWhenItsDependenciesAnswer() {
-        ServiceHealth.ready("docker", "Kafka connection health check");
+    HealthTest() {
+        super("docker", "Kafka connection health check");
     }
 
     @Test
@@ -24,15 +23,5 @@ class HealthTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("playground_terminal_sockets_open"))
                 .body(org.hamcrest.Matchers.containsString("playground_terminal_replay_executions"));
-    }
-
-    @Test
-    void alive() {
-        ServiceHealth.alive();
-    }
-
-    @Test
-    void everyMessagingChannelUsesATopicOfTheContract() {
-        TopicNames.assertContractTopics();
     }
 }

@@ -38,13 +38,6 @@ public class SandboxRunner {
     /** How long past its own limits a sandbox may stay silent before the executor kills it from outside. */
     private static final long GRACE_MS = 10_000;
     private static final long MB = 1024L * 1024L;
-    /** The executor instance (of several) that runs the sandbox. */
-    public static final String REPLICA_LABEL = "playground.replica";
-
-    /** The language of an execution's sandbox (for closing it when its executor died). */
-    public static final String LANGUAGE_LABEL = "playground.language";
-    /** The runtime version of an execution's sandbox. */
-    public static final String VERSION_LABEL = "playground.version";
     private static final String EXEC_PREFIX = "playground-exec-";
 
     private final SandboxHosts hosts;
@@ -194,9 +187,9 @@ public class SandboxRunner {
             if (!warm) {
                 Map<String, String> labels = new HashMap<>(ContainerLabels.of(config.instance(),
                         ContainerLabels.KIND_EXECUTION, executionId, owner));
-                labels.put(LANGUAGE_LABEL, language);
-                labels.put(VERSION_LABEL, version);
-                config.replica().ifPresent(r -> labels.put(REPLICA_LABEL, r));
+                labels.put(ContainerLabels.LANGUAGE, language);
+                labels.put(ContainerLabels.VERSION, version);
+                config.replica().ifPresent(r -> labels.put(ContainerLabels.REPLICA, r));
                 containerId = created(() -> factory.create(docker, job.image(), spec(job), containerName(executionId),
                         labels));
             }
@@ -449,7 +442,7 @@ public class SandboxRunner {
         for (Container c : list(docker, ContainerLabels.KIND_EXECUTION)) {
             Map<String, String> l = c.getLabels();
             found.add(new Sandbox(c.getId(), l.get(ContainerLabels.ID), l.get(ContainerLabels.OWNER),
-                    l.get(LANGUAGE_LABEL), l.get(VERSION_LABEL), java.time.Instant.ofEpochSecond(c.getCreated())));
+                    l.get(ContainerLabels.LANGUAGE), l.get(ContainerLabels.VERSION), java.time.Instant.ofEpochSecond(c.getCreated())));
         }
         for (Container c : list(docker, ContainerLabels.KIND_POOL)) {
             String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
@@ -458,7 +451,7 @@ public class SandboxRunner {
                 String[] parts = name.substring(EXEC_PREFIX.length()).split("_", 3);
                 found.add(new Sandbox(c.getId(), parts[0], null, parts.length > 1 ? parts[1] : null,
                         parts.length > 2 ? parts[2] : null, created));
-            } else if (pool == null || !pool.boot().equals(c.getLabels().get(WarmPool.BOOT_LABEL))) {
+            } else if (pool == null || !pool.boot().equals(c.getLabels().get(ContainerLabels.BOOT))) {
                 found.add(new Sandbox(c.getId(), null, null, null, null, created));
             }
         }
@@ -470,7 +463,7 @@ public class SandboxRunner {
         for (String f : ContainerLabels.filter(config.instance(), kind)) {
             filter.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
         }
-        config.replica().ifPresent(r -> filter.put(REPLICA_LABEL, r));
+        config.replica().ifPresent(r -> filter.put(ContainerLabels.REPLICA, r));
         return docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
     }
 

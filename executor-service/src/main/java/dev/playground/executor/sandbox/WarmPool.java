@@ -31,17 +31,13 @@ import org.jboss.logging.Logger;
  * runs of its image in {@code demand-window}) between {@code min} and {@code max}; {@link #maintain} tops it up or
  * trims it and stops as soon as runs are waiting, so refills never take the engine from queued work.
  *
- * <p>Warm sandboxes carry kind {@code pool} and this process's {@value #BOOT_LABEL}; the reaper removes any of an
+ * <p>Warm sandboxes carry kind {@code pool} and this process's {@value ContainerLabels#BOOT}; the reaper removes any of an
  * earlier process (a crash leaves nothing behind after the restart), and a graceful stop removes its own.
  */
 @ApplicationScoped
 public class WarmPool {
 
     private static final Logger LOG = Logger.getLogger(WarmPool.class);
-    /** The process that made a warm sandbox: one of an earlier process is a leftover. */
-    public static final String BOOT_LABEL = "playground.boot";
-    /** The runtime image a warm sandbox is for. */
-    public static final String IMAGE_LABEL = "playground.pool.image";
     static final String NAME_PREFIX = "playground-warm-";
     private static final long BACKOFF_NANOS = 30_000_000_000L;
 
@@ -196,9 +192,9 @@ public class WarmPool {
         long pids = config.run().pids();
         Map<String, String> labels = new HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_POOL,
                 UUID.randomUUID().toString(), ContainerLabels.NO_OWNER));
-        labels.put(BOOT_LABEL, boot);
-        labels.put(IMAGE_LABEL, image);
-        config.replica().ifPresent(r -> labels.put(SandboxRunner.REPLICA_LABEL, r));
+        labels.put(ContainerLabels.BOOT, boot);
+        labels.put(ContainerLabels.POOL_IMAGE, image);
+        config.replica().ifPresent(r -> labels.put(ContainerLabels.REPLICA, r));
         Timer.Sample sample = Timer.start(metrics);
         String id = null;
         try {
@@ -222,7 +218,7 @@ public class WarmPool {
     private void dropDead(String host, DockerClient docker) {
         Set<String> alive;
         try {
-            alive = docker.listContainersCmd().withLabelFilter(Map.of(BOOT_LABEL, boot)).exec().stream()
+            alive = docker.listContainersCmd().withLabelFilter(Map.of(ContainerLabels.BOOT, boot)).exec().stream()
                     .map(Container::getId).collect(Collectors.toSet());
         } catch (RuntimeException e) {
             return;

@@ -35,10 +35,6 @@ import org.jboss.logging.MDC;
 public class ExecutionService {
 
     private static final Logger LOG = Logger.getLogger(ExecutionService.class);
-    /** Executor-only label: the run's language, so a later process can close an orphaned run with it. */
-    public static final String LANGUAGE_LABEL = SandboxRunner.LANGUAGE_LABEL;
-    /** Executor-only label: the runtime's version, for the same reason. */
-    public static final String VERSION_LABEL = SandboxRunner.VERSION_LABEL;
 
     private final ExecutorConfig config;
     private final ExecutionPlanner planner;

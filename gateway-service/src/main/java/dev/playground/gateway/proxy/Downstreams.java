@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +41,8 @@ public class Downstreams {
     private final WebClient webClient;
     private final GatewayConfig config;
     private final CircuitBreakerMaintenance breakers;
+    /** The nanosecond clock that ages failures for {@code forget-failures-after}; a test may drive it instead. */
+    private volatile LongSupplier ticker = System::nanoTime;
 
     public Downstreams(Vertx vertx, GatewayConfig config, CircuitBreakerMaintenance breakers) {
         this.config = config;
@@ -77,12 +80,12 @@ public class Downstreams {
                 .successThreshold(breaker.successThreshold())
                 // Only a service that cannot answer is a failure; any answer it gives (even 4xx) is fine.
                 .when(Downstreams::isServiceFailure)
-                .onFailure(() -> lastFailure.set(System.nanoTime()))
+                .onFailure(() -> lastFailure.set(ticker.getAsLong()))
                 .onSuccess(() -> {
                     long at = lastFailure.get();
                     // Old failures no longer count: a fresh window (only while closed; open and half-open keep
                     // their own rules).
-                    if (at >= 0 && System.nanoTime() - at > forget && state.get() == CircuitBreakerState.CLOSED
+                    if (at >= 0 && ticker.getAsLong() - at > forget && state.get() == CircuitBreakerState.CLOSED
                             && lastFailure.compareAndSet(at, -1)) {
                         breakers.reset(name);
                     }
@@ -112,6 +115,16 @@ public class Downstreams {
         }
         return t instanceof DownstreamFailure || t instanceof TimeoutException || t instanceof java.io.IOException
                 || t instanceof io.vertx.core.VertxException;
+    }
+
+    /**
+     * Ages failures by {@code ticker} from now on instead of {@link System#nanoTime()} and returns the clock used
+     * until now: a test moves time past {@code forget-failures-after} instead of sleeping through it.
+     */
+    public LongSupplier useTicker(LongSupplier ticker) {
+        LongSupplier before = this.ticker;
+        this.ticker = ticker;
+        return before;
     }
 
     public Endpoint endpoint(Downstream service) {

@@ -10,7 +10,7 @@ import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** executor-service's view of in-flight executions (docs/ARCHITECTURE.md, internal API). Used through ExecutorClient. */
-@RegisterRestClient(configKey = "executor")
+@RegisterRestClient(configKey = "executor-service")
 @Path("/api/v1/executions")
 interface ExecutorApi {
 

@@ -45,14 +45,10 @@ public class SessionContainers {
         return "playground-session-" + sessionId;
     }
 
-    /** Role of a short-lived helper container of a session (labelled with the session, removed once it is done). */
-    public static final String ROLE_LABEL = "playground.role";
-    /** A package download (PackageInstaller). */
+    /** A helper container's {@value ContainerLabels#ROLE}: a package download (PackageInstaller). */
     public static final String ROLE_DOWNLOAD = "package-download";
     /** A reader of a stopped session's workspace (SessionExec). */
     public static final String ROLE_READER = "workspace-reader";
-    /** Epoch second past which a helper container has outlived its work: the reconciler removes it. */
-    public static final String DEADLINE_LABEL = "playground.deadline";
 
     public Map<String, String> labels(SessionRecord s) {
         return ContainerLabels.of(config.instance(), ContainerLabels.KIND_SESSION, s.id, s.owner);
@@ -61,8 +57,8 @@ public class SessionContainers {
     /** The labels of a helper container of {@code s} that should be gone within {@code lifetime}. */
     public Map<String, String> helperLabels(SessionRecord s, String role, java.time.Duration lifetime) {
         Map<String, String> labels = new HashMap<>(labels(s));
-        labels.put(ROLE_LABEL, role);
-        labels.put(DEADLINE_LABEL, Long.toString(java.time.Instant.now().plus(lifetime).getEpochSecond() + 1));
+        labels.put(ContainerLabels.ROLE, role);
+        labels.put(ContainerLabels.DEADLINE, Long.toString(java.time.Instant.now().plus(lifetime).getEpochSecond() + 1));
         return labels;
     }
 

@@ -1,6 +1,7 @@
 package dev.playground.session.domain;
 
 import dev.playground.contract.execution.ExecutionStatus;
+import dev.playground.contract.execution.Verdict;
 import jakarta.persistence.Column;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -21,7 +22,9 @@ public class ExecutionRecord {
     public String language;
     @Enumerated(EnumType.STRING)
     public ExecutionStatus status;
-    public String verdict;
+    /** Stored by name (the column holds the enum's name, as it always has), null until the run completes. */
+    @Enumerated(EnumType.STRING)
+    public Verdict verdict;
     /** The COMPLETED event's result, as JSON. */
     public String result;
     @Column(name = "last_seq")

@@ -6,7 +6,6 @@ import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
 import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.ExecutionStatus;
-import dev.playground.contract.execution.Verdict;
 import dev.playground.contract.execution.ExecutionArtifact;
 import dev.playground.session.domain.ArtifactRecord;
 import dev.playground.session.domain.ArtifactRepository;
@@ -77,7 +76,7 @@ public class ExecutionHistory {
             r.updatedAt = at;
             if (event.type() == ExecutionEventType.COMPLETED && event.result() != null) {
                 r.language = event.result().language();
-                r.verdict = event.result().verdict() == null ? null : event.result().verdict().name();
+                r.verdict = event.result().verdict();
                 r.createdAt = event.result().createdAt() != null ? event.result().createdAt() : r.createdAt;
                 r.result = write(event.result());
             }
@@ -136,7 +135,7 @@ public class ExecutionHistory {
             }
         }
         return new ExecutionResult(r.id, r.sessionId, r.language, null, r.status,
-                r.verdict == null ? null : Verdict.valueOf(r.verdict), null, null, null, null, r.createdAt, null);
+                r.verdict, null, null, null, null, r.createdAt, null);
     }
 
     private String write(Object value) {

@@ -132,10 +132,10 @@ public class SessionReconciler {
         long now = Instant.now().getEpochSecond();
         for (Container c : seenContainers) {
             String id = c.getLabels().get(ContainerLabels.ID);
-            if (c.getLabels().containsKey(SessionContainers.ROLE_LABEL) && pastDeadline(c, now)) {
+            if (c.getLabels().containsKey(ContainerLabels.ROLE) && pastDeadline(c, now)) {
                 // its work gave up on it (or its instance died): a helper never outlives the time it was given
                 LOG.infof("session %s: %s container %s past its deadline, removed", id,
-                        c.getLabels().get(SessionContainers.ROLE_LABEL), c.getId());
+                        c.getLabels().get(ContainerLabels.ROLE), c.getId());
                 containers.removeContainer(host, c.getId());
                 removed++;
             } else if (!live.containsKey(id)) {
@@ -190,7 +190,7 @@ public class SessionReconciler {
 
     /** A helper container whose time is up (or that carries no readable deadline). */
     private static boolean pastDeadline(Container c, long now) {
-        String deadline = c.getLabels().get(SessionContainers.DEADLINE_LABEL);
+        String deadline = c.getLabels().get(ContainerLabels.DEADLINE);
         return deadline == null || !deadline.matches("\\d{1,12}") || Long.parseLong(deadline) < now;
     }
 
