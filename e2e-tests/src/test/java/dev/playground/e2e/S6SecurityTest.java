@@ -186,6 +186,9 @@ class S6SecurityTest {
             // Every kind of container and exec runs as the non-root sandbox user without capabilities.
             String who = alice.exec(id, "id -u; grep CapEff /proc/self/status").get("stdout").asText();
             assertEquals("1000\nCapEff:\t0000000000000000\n", who);
+            JsonNode run = alice.run(obj("language", "python", "sessionId", id, "code", "import os\nprint(os.getuid())\n"
+                    + "print([l for l in open('/proc/self/status') if l.startswith('CapEff')][0], end='')"));
+            assertEquals("1000\nCapEff:\t0000000000000000\n", run.get("run").get("stdout").asText(), "a run in a session");
         } finally {
             alice.delete("/api/v1/sessions/" + id);
         }
@@ -268,6 +271,44 @@ class S6SecurityTest {
     private static String restartCount(String instance) {
         return Host.docker("inspect", "-f", "{{.RestartCount}} {{.State.StartedAt}}", Host.stackContainer(instance))
                 .strip();
+    }
+
+    /**
+     * 6b. Session-service's blocking work (commands, installs, archives, file transfers) has per-principal shares too:
+     * with its share ({@code playground.shares.per-principal}, 8) of commands running, a principal's next one is refused
+     * with 429 while another principal's command runs at once.
+     */
+    @Test
+    void aPrincipalPastItsShareOfSessionWorkIsRefusedWhileAnotherIsServed() {
+        int share = 8;
+        String mine = awaitRunning(alice, alice.createSession(obj("template", "python")).get("id").asText());
+        String theirs = awaitRunning(bob, bob.createSession(obj("template", "python")).get("id").asText());
+        String myExec = "/api/v1/sessions/" + mine + "/exec";
+        try {
+            List<CompletableFuture<Gateway.Reply>> held = new ArrayList<>();
+            for (int i = 0; i < share; i++) {
+                held.add(CompletableFuture.supplyAsync(() -> alice.post(myExec,
+                        obj("command", "sleep 8; echo held", "timeoutMs", 30_000))));
+            }
+            Gateway.Reply refused = Await.value(Duration.ofSeconds(6),
+                    () -> alice.post(myExec, obj("command", "echo one more")), r -> r.status() == 429);
+            Gateway.problem(refused, 429, "share-exceeded");
+            assertTrue(refused.header("Retry-After").matches("[1-9][0-9]*"), "Retry-After " + refused.header("Retry-After"));
+
+            JsonNode served = bob.exec(theirs, "echo served");
+            assertEquals("served\n", served.get("stdout").asText());
+            assertTrue(held.stream().noneMatch(CompletableFuture::isDone), "bob was served while alice's share was full");
+
+            for (CompletableFuture<Gateway.Reply> h : held) {
+                Gateway.Reply r = h.join();
+                assertEquals(200, r.status(), r.toString());
+                assertEquals("held\n", r.json().get("stdout").asText());
+            }
+            assertEquals("again\n", alice.exec(mine, "echo again").get("stdout").asText(), "the share comes back");
+        } finally {
+            alice.delete("/api/v1/sessions/" + mine);
+            bob.delete("/api/v1/sessions/" + theirs);
+        }
     }
 
     /** 6. One principal's forty slow runs made another's hello world a 503. */
