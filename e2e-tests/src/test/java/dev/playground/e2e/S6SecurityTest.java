@@ -311,6 +311,41 @@ class S6SecurityTest {
         }
     }
 
+    /**
+     * 1c. Installs in one session run one at a time: two sent at once, one is refused with 409 and changes nothing,
+     * the other installs (or says why the registry cannot be reached).
+     */
+    @Test
+    void twoInstallsAtOnceInOneSessionRunOneAtATime() {
+        String id = awaitRunning(alice, alice.createSession(obj("template", "node")).get("id").asText());
+        String packages = "/api/v1/sessions/" + id + "/packages";
+        try {
+            List<CompletableFuture<Gateway.Reply>> both = new ArrayList<>();
+            for (String pkg : List.of("is-odd@3.0.1", "left-pad@1.3.0")) {
+                both.add(CompletableFuture.supplyAsync(() -> alice.post(packages,
+                        obj("manager", "npm", "packages", List.of(pkg)), Duration.ofMinutes(3))));
+            }
+            List<Gateway.Reply> replies = both.stream().map(CompletableFuture::join).toList();
+            List<Gateway.Reply> refused = replies.stream().filter(r -> r.status() == 409).toList();
+            assertEquals(1, refused.size(), replies.toString());
+            assertTrue(Gateway.problem(refused.get(0), 409, "conflict").get("detail").asText()
+                    .contains("already running"), refused.get(0).toString());
+            Gateway.Reply installed = replies.stream().filter(r -> r.status() != 409).findFirst().orElseThrow();
+            assertTrue(installed.status() == 200 || installed.status() == 502, installed.toString());
+            String modules = alice.exec(id, "ls ~/node_modules 2>/dev/null").get("stdout").asText();
+            if (installed.status() == 200) {
+                String name = installed.json().get("packages").get(0).asText().replaceFirst("@.*", "");
+                String other = name.equals("is-odd") ? "left-pad" : "is-odd";
+                assertTrue(modules.lines().anyMatch(name::equals) && modules.lines().noneMatch(other::equals),
+                        "only the install that ran left packages: " + modules);
+            } else {
+                Gateway.problem(installed, 502, "registry-unreachable");
+            }
+        } finally {
+            alice.delete("/api/v1/sessions/" + id);
+        }
+    }
+
     /** 6. One principal's forty slow runs made another's hello world a 503. */
     @Test
     void onePrincipalFloodingIsRefusedWhileAnotherIsServed() {

@@ -137,12 +137,21 @@ public class PackageInstaller {
             return "At most " + max + " packages per request.";
         }
         for (String p : packages) {
-            if (p == null || !SPEC.matcher(p).matches() || p.contains("..") || p.contains("://")) {
+            if (p == null || !SPEC.matcher(p).matches() || p.contains("..") || p.contains("://") || !scopedAtMost(p)) {
                 return "'" + p + "' is not a package name with an optional version (e.g. requests==2.32.3, "
                         + "left-pad@1.3.0).";
             }
         }
         return null;
+    }
+
+    /**
+     * A '/' only in an npm scope ({@code @types/node}): npm reads {@code user/repo} as a GitHub repository, whose
+     * fetch and {@code prepare} step are another source than the registry.
+     */
+    private static boolean scopedAtMost(String spec) {
+        int slash = spec.indexOf('/');
+        return slash < 0 || (spec.startsWith("@") && slash > 1 && spec.indexOf('/', slash + 1) < 0);
     }
 
     /** Downloads and installs; a registry that cannot be reached or a package that cannot be fetched is a problem. */
