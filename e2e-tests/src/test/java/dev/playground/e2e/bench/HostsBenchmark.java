@@ -83,27 +83,13 @@ public final class HostsBenchmark {
 
     /** Puts the row into the section (replacing the row of the same label), making the section when it is missing. */
     static void write(Path out, String row, String label) throws Exception {
-        String doc = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n";
-        List<String> rows = new ArrayList<>();
-        int b = doc.indexOf(BEGIN);
-        int e = doc.indexOf(END);
-        if (b >= 0 && e > b) {
-            for (String line : doc.substring(b + BEGIN.length(), e).split("\n")) {
-                if (line.startsWith("| ") && !line.startsWith("| stack ") && !line.startsWith("| " + label + " |")) {
-                    rows.add(line);
-                }
-            }
-            doc = doc.substring(0, b) + doc.substring(e + END.length());
-        }
-        rows.add(row);
-        String section = BEGIN + "\n## Sandbox hosts (`./playground bench`, then `./playground bench --hosts 2`)\n\n"
+        StackRows.write(out, BEGIN, END, label, List.of(row),
+                "## Sandbox hosts (`./playground bench`, then `./playground bench --hosts 2`)\n\n"
                 + "Python hello world at concurrency 16 (96 sync runs through the gateway), and where 20 new sessions "
-                + "went. Every host of `--hosts N` is a Docker-in-Docker node on this same machine (" 
+                + "went. Every host of `--hosts N` is a Docker-in-Docker node on this same machine ("
                 + Runtime.getRuntime().availableProcessors() + " cores): more hosts add no CPU here, they show the "
                 + "spread and what the extra hop costs. Last written " + Instant.now().toString().substring(0, 10) + ".\n\n"
-                + "| stack | runs/s | p50 / p99 (ms) | sessions per host |\n|---|---|---|---|\n"
-                + String.join("\n", rows) + "\n" + END;
-        Files.writeString(out, doc.stripTrailing() + "\n\n" + section + "\n");
+                + "| stack | runs/s | p50 / p99 (ms) | sessions per host |\n|---|---|---|---|\n");
     }
 
     private HostsBenchmark() {

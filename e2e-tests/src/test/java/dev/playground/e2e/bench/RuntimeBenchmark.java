@@ -82,29 +82,14 @@ public final class RuntimeBenchmark {
 
     /** Puts this runtime's rows into the section, replacing its earlier rows and keeping the other runtime's. */
     static void write(Path out, String runtime, List<String> rows, int samples) throws Exception {
-        String doc = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n";
-        List<String> kept = new ArrayList<>();
-        int b = doc.indexOf(BEGIN);
-        int e = doc.indexOf(END);
-        if (b >= 0 && e > b) {
-            for (String line : doc.substring(b + BEGIN.length(), e).split("\n")) {
-                if (line.startsWith("| ") && !line.startsWith("| stack ") && !line.startsWith("| " + runtime + " |")) {
-                    kept.add(line);
-                }
-            }
-            doc = doc.substring(0, b) + doc.substring(e + END.length());
-        }
-        kept.addAll(rows);
-        kept.sort(null);
-        String section = BEGIN + "\n## Sandbox runtime (`./playground bench`, then `./playground bench --runtime runsc`)\n\n"
+        StackRows.write(out, BEGIN, END, runtime, rows,
+                "## Sandbox runtime (`./playground bench`, then `./playground bench --runtime runsc`)\n\n"
                 + "Hello world through the gateway of a stack whose sandboxes and sessions run under runc (the default) "
                 + "or gVisor (`runsc`), " + samples + " samples each, " + Benchmark.PAUSE_MS + " ms apart, next to raw "
                 + "`docker run --rm` of the same image under each runtime in the same run. The ratios are to raw runc "
                 + "p50, the baseline both stacks share. Last written " + Instant.now().toString().substring(0, 10) + ".\n\n"
                 + "| stack | language | through the gateway p50 / p99 (ms) | raw runc p50 / p99 (ms) | "
-                + "raw runsc p50 / p99 (ms) | gateway / raw runc | raw runsc / raw runc |\n|---|---|---|---|---|---|---|\n"
-                + String.join("\n", kept) + "\n" + END;
-        Files.writeString(out, doc.stripTrailing() + "\n\n" + section + "\n");
+                + "raw runsc p50 / p99 (ms) | gateway / raw runc | raw runsc / raw runc |\n|---|---|---|---|---|---|---|\n");
     }
 
     private RuntimeBenchmark() {
