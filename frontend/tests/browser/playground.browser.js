@@ -351,8 +351,11 @@ describe(`the browser playground at ${baseUrl}`, () => {
       const id = new URL(page.url()).hash.match(/^#\/sessions\/(.+)$/)?.[1];
       return id !== sessionId && id;
     });
+    // The page shows the node session until the new one's view replaces it: wait for the new one's header.
+    await textOf(page.locator('.session-header'), pythonSessionId, 30_000);
     await textOf(page.locator('.session-header [data-state]'), 'RUNNING', 120_000);
-    assert.equal(await page.locator('.packages-pane select').inputValue(), 'pip');
+    await eventually('pip chosen for a Python session', async () =>
+      (await page.locator('.packages-pane select').inputValue()) === 'pip');
 
     await page.fill('.packages-pane input', 'six');
     const [response] = await Promise.all([
