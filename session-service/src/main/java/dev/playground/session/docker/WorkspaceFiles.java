@@ -34,6 +34,8 @@ public class WorkspaceFiles {
 
     // Exit codes of the scripts below, mapped to problems by check().
     private static final int OUTSIDE = 91, MISSING = 92, TOO_LARGE = 93, IS_DIRECTORY = 94, NOT_FILE = 95;
+    /** 128 + SIGKILL: what an exec reports when its container is killed under it. */
+    private static final int KILLED = 137;
 
     private static final String RESOLVE_INSIDE = """
             inside() { case "$1" in "$ws"/*) ;; *) echo "$2: leads out of the workspace" >&2; exit 91;; esac; }
@@ -233,6 +235,10 @@ public class WorkspaceFiles {
             case MISSING -> throw ApiProblem.notFound(why);
             case TOO_LARGE -> throw ApiProblem.tooLarge(why);
             case IS_DIRECTORY, NOT_FILE -> throw ApiProblem.conflict(why);
+            // SIGKILL: the container was stopped or deleted under the operation (or its memory ran out).
+            case KILLED -> throw ApiProblem.conflict("The session's container stopped while its files were being "
+                    + "read or written (it was stopped, deleted or out of memory); check the session's state and "
+                    + "try again.");
             default -> throw new IllegalStateException("workspace operation failed with exit code "
                     + outcome.exitCode() + ": " + why);
         }
