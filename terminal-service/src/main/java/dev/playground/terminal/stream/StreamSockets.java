@@ -114,7 +114,7 @@ public class StreamSockets {
     void closed(WebSocketConnection connection) {
         LiveSocket socket = sockets.remove(connection.id());
         if (socket != null) {
-            socket.closedByClient();
+            socket.closedByClient(LiveSocket.clientCloseCode(connection));
         }
     }
 }

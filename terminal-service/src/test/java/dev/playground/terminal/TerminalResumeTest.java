@@ -1,0 +1,253 @@
+package dev.playground.terminal;
+
+import static dev.playground.terminal.SessionServiceStandIn.OTHERS;
+import static dev.playground.terminal.SessionServiceStandIn.OTHER_OWNER;
+import static dev.playground.terminal.SessionServiceStandIn.OWNER;
+import static dev.playground.terminal.SessionServiceStandIn.RUNNING;
+import static dev.playground.terminal.SessionServiceStandIn.SECOND;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import dev.playground.contract.testing.KafkaTestBroker;
+
+/**
+ * A terminal whose connection is lost comes back to the same shell with its token ({@code resume=}), with what it
+ * printed meanwhile; nobody else's token, session or late resume gets that shell. The test profile keeps a detached
+ * shell for 3 s ({@code pty.resume-grace}).
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestBroker.class)
+@QuarkusTestResource(SessionServiceStandIn.class)
+class TerminalResumeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Pattern PID = Pattern.compile("pid=(\\d+)\r\n");
+    /** Close code of a page that reloads; any code but 1000 keeps the shell. */
+    private static final int GOING_AWAY = 1001;
+    /** Counts the processes running {@code sleep 4243} (the [] keeps grep from counting itself). */
+    private static final String SLEEPING = "grep -la '[s]leep.4243' /proc/[0-9]*/cmdline 2>/dev/null | wc -l";
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "test.stand-in.url")
+    String standIn;
+
+    private static DockerClient docker;
+
+    @BeforeAll
+    static void docker() {
+        docker = SessionServiceStandIn.dockerClient();
+    }
+
+    @AfterAll
+    static void closeDocker() throws Exception {
+        docker.close();
+    }
+
+    /** A shell seen from the client: its token and its pid in the container. */
+    private record Shell(String token, boolean resumed, String pid) {
+    }
+
+    @Test
+    void aLostConnectionResumesTheSameShellWithWhatItPrintedMeanwhile() throws Exception {
+        String done = "/tmp/away-" + UUID.randomUUID();
+        Shell before;
+        try (WsClient first = terminal(RUNNING, OWNER, "?cols=80&rows=24")) {
+            before = shell(first);
+            assertFalse(before.resumed());
+            assertTrue(before.token().matches("terminal-test\\.[A-Za-z0-9_-]{32}"), before.token());
+            first.type("echo one\r");
+            first.awaitOutputContaining("one\r\n");
+            first.type("sleep 1; echo while-away; touch " + done + "\r");
+            first.goAway(GOING_AWAY);
+        }
+        await().atMost(WAIT).until(() -> inContainer("test -e " + done + " && echo yes").equals("yes"));
+
+        try (WsClient again = terminal(RUNNING, OWNER, "?cols=100&rows=30&resume=" + before.token())) {
+            JsonNode attached = attached(again);
+            assertTrue(attached.path("resumed").asBoolean(), attached.toString());
+            assertEquals(before.token(), attached.path("terminal").asText());
+            again.awaitOutputContaining("while-away\r\n"); // printed while nobody was connected
+            assertEquals(before.pid(), pid(again), "the same shell");
+            again.type("stty size\r");
+            again.awaitOutputContaining("30 100\r\n");
+        }
+        awaitGone(before.pid());
+    }
+
+    @Test
+    void aStolenTokenNeverReachesTheShellOfAnotherPrincipalOrSession() throws Exception {
+        Shell alices;
+        try (WsClient alice = terminal(RUNNING, OWNER, "")) {
+            alices = shell(alice);
+            alice.type("secret=alices-own\r");
+            alice.goAway(4000);
+        }
+        // Another principal with the token: in her own session, a new shell of her own; in Alice's, nothing at all.
+        try (WsClient thief = terminal(OTHERS, OTHER_OWNER, "?resume=" + alices.token())) {
+            Shell got = shell(thief);
+            assertFalse(got.resumed());
+            assertNotEquals(alices.token(), got.token());
+            assertNotEquals(alices.pid(), got.pid());
+        }
+        try (WsClient thief = terminal(RUNNING, OTHER_OWNER, "?resume=" + alices.token())) {
+            WsClient.Closed closed = thief.awaitClose(WAIT);
+            assertEquals(1008, closed.code());
+            assertEquals("session " + RUNNING + " not found", closed.reason());
+            assertEquals(0, thief.binaryBytes(), "nothing of the shell reached another principal");
+        }
+        // Alice's token in another of her sessions: a new shell there.
+        try (WsClient elsewhere = terminal(SECOND, OWNER, "?resume=" + alices.token())) {
+            Shell got = shell(elsewhere);
+            assertFalse(got.resumed());
+            assertNotEquals(alices.pid(), got.pid());
+        }
+        // A token that only begins like hers is another token.
+        try (WsClient guess = terminal(RUNNING, OWNER, "?resume=" + alices.token().substring(0, 20))) {
+            Shell got = shell(guess);
+            assertFalse(got.resumed());
+            assertNotEquals(alices.pid(), got.pid());
+        }
+        // None of it took the shell from her.
+        try (WsClient alice = terminal(RUNNING, OWNER, "?resume=" + alices.token())) {
+            assertTrue(attached(alice).path("resumed").asBoolean());
+            alice.type("echo \"got=$secret\"\r");
+            alice.awaitOutputContaining("got=alices-own\r\n");
+        }
+        awaitGone(alices.pid());
+    }
+
+    @Test
+    void aTerminalClosedOnPurposeIsNotResumed() throws Exception {
+        Shell closed;
+        try (WsClient t = terminal(RUNNING, OWNER, "")) {
+            closed = shell(t);
+        } // closes with 1000
+        awaitGone(closed.pid());
+        try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + closed.token())) {
+            Shell got = shell(t);
+            assertFalse(got.resumed());
+            assertNotEquals(closed.pid(), got.pid());
+        }
+    }
+
+    @Test
+    void aShellNotResumedWithinTheGraceIsHungUp() throws Exception {
+        Shell lost;
+        try (WsClient t = terminal(RUNNING, OWNER, "")) {
+            lost = shell(t);
+            t.type("sleep 4243\r");
+            await().atMost(WAIT).until(() -> inContainer(SLEEPING).equals("1"));
+            t.goAway(GOING_AWAY);
+        }
+        awaitGone(lost.pid());
+        assertEquals("0", inContainer(SLEEPING), "its foreground program ended with it");
+        try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + lost.token())) {
+            Shell got = shell(t);
+            assertFalse(got.resumed());
+            assertNotEquals(lost.pid(), got.pid());
+        }
+    }
+
+    @Test
+    void aDetachedShellCountsTowardsTheSessionsTerminals() throws Exception {
+        try (WsClient one = terminal(SECOND, OWNER, ""); WsClient two = terminal(SECOND, OWNER, "")) {
+            Shell kept;
+            try (WsClient three = terminal(SECOND, OWNER, "")) {
+                shell(one);
+                shell(two);
+                kept = shell(three);
+                three.goAway(GOING_AWAY);
+            }
+            try (WsClient extra = terminal(SECOND, OWNER, "")) {
+                WsClient.Closed c = extra.awaitClose(WAIT);
+                assertEquals(1013, c.code());
+                assertTrue(c.reason().contains("already has 3 terminals"), c.reason());
+            }
+            try (WsClient three = terminal(SECOND, OWNER, "?resume=" + kept.token())) {
+                assertTrue(attached(three).path("resumed").asBoolean(), "resuming needs no free place");
+            }
+        }
+    }
+
+    private WsClient terminal(String session, String principal, String query) throws Exception {
+        return WsClient.connect(vertx, base, "/api/v1/sessions/" + session + "/terminal" + query, principal);
+    }
+
+    private static JsonNode attached(WsClient t) throws Exception {
+        String text = t.nextText(WAIT);
+        assertNotNull(text, "no attached message");
+        JsonNode node = TestEvents.JSON.readTree(text);
+        assertEquals("attached", node.path("type").asText(), text);
+        return node;
+    }
+
+    /** The attached message and the shell's pid ({@code echo $$}). */
+    private static Shell shell(WsClient t) throws Exception {
+        JsonNode attached = attached(t);
+        return new Shell(attached.path("terminal").asText(), attached.path("resumed").asBoolean(), pid(t));
+    }
+
+    private static String pid(WsClient t) throws Exception {
+        t.clearOutput();
+        t.type("echo pid=$$\r");
+        Matcher m = PID.matcher(t.awaitOutput(s -> PID.matcher(s).find(), WAIT));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    private void awaitGone(String pid) {
+        await().atMost(WAIT).until(() -> inContainer("test -d /proc/" + pid + " && echo alive || echo gone").equals("gone"));
+    }
+
+    /** What a shell command prints in the session's container, trimmed. */
+    private String inContainer(String command) throws Exception {
+        String exec = docker.execCreateCmd(get("/stand-in/container")).withAttachStdout(true).withAttachStderr(true)
+                .withCmd("sh", "-c", command).exec().getId();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                out.writeBytes(frame.getPayload());
+            }
+        }).awaitCompletion(10, TimeUnit.SECONDS);
+        return out.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    private String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(standIn + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
