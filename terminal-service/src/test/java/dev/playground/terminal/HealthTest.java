@@ -23,7 +23,8 @@ class HealthTest {
     void metricsShowOpenSocketsAndTheReplayBuffer() {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("playground_terminal_sockets_open"))
-                .body(org.hamcrest.Matchers.containsString("playground_terminal_replay_executions"));
+                .body(org.hamcrest.Matchers.containsString("playground_terminal_replay_executions"))
+                .body(org.hamcrest.Matchers.containsString("playground_terminal_shells_detached"));
     }
 
     @Test

@@ -16,18 +16,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
+import dev.playground.contract.Principal;
+import dev.playground.contract.testing.KafkaTestBroker;
+import dev.playground.contract.testing.TestSecrets;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,7 +43,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.playground.contract.testing.KafkaTestBroker;
 
 /**
  * A terminal whose connection is lost comes back to the same shell with its token ({@code resume=}), with what it
@@ -105,6 +111,21 @@ class TerminalResumeTest {
             again.awaitOutputContaining("30 100\r\n");
         }
         awaitGone(before.pid());
+    }
+
+    @Test
+    void aConnectionThatBreaksWithoutACloseFrameIsResumed() throws Exception {
+        String token;
+        try (Socket raw = new Socket(base.getHost(), base.getPort())) {
+            token = attachedOverRawSocket(raw);
+            raw.setSoLinger(true, 0); // closes with a TCP reset: no close frame, as a dropped network looks
+        }
+        try (WsClient again = terminal(RUNNING, OWNER, "?resume=" + token)) {
+            JsonNode attached = attached(again);
+            assertTrue(attached.path("resumed").asBoolean(), attached.toString());
+            again.type("echo back-again\r");
+            again.awaitOutputContaining("back-again\r\n");
+        }
     }
 
     @Test
@@ -198,6 +219,40 @@ class TerminalResumeTest {
             }
             try (WsClient three = terminal(SECOND, OWNER, "?resume=" + kept.token())) {
                 assertTrue(attached(three).path("resumed").asBoolean(), "resuming needs no free place");
+            }
+        }
+    }
+
+    /** Opens a terminal by hand on {@code raw} and returns the token of its attached message. */
+    private static String attachedOverRawSocket(Socket raw) throws Exception {
+        String path = "/api/v1/sessions/" + RUNNING + "/terminal";
+        OutputStream out = raw.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII)) + "\r\n"
+                + Principal.HEADER + ": " + OWNER + "\r\n" + Principal.SIGNATURE_HEADER + ": " + TestSecrets.sign(OWNER)
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        raw.setSoTimeout((int) WAIT.toMillis());
+        DataInputStream in = new DataInputStream(raw.getInputStream());
+        String headers = "";
+        while (!headers.endsWith("\r\n\r\n")) {
+            headers += (char) in.readUnsignedByte();
+        }
+        assertTrue(headers.startsWith("HTTP/1.1 101"), headers);
+        while (true) { // frames until the first text frame
+            int opcode = in.readUnsignedByte() & 0x0f;
+            int length = in.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = (int) in.readLong();
+            }
+            byte[] payload = in.readNBytes(length);
+            if (opcode == 0x1) {
+                JsonNode attached = TestEvents.JSON.readTree(payload);
+                assertEquals("attached", attached.path("type").asText());
+                return attached.path("terminal").asText();
             }
         }
     }

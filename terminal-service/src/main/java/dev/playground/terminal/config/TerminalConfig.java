@@ -50,7 +50,10 @@ public interface TerminalConfig {
     }
 
     interface Pty {
-        /** Terminals one session may have open at once (on this instance); one more is refused with 1013. */
+        /**
+         * Terminals one session may have open at once, detached ones waiting for a resume included; one more is refused
+         * with 1013.
+         */
         @WithDefault("8")
         int maxPerSession();
 

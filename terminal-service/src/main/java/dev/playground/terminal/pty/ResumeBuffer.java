@@ -46,10 +46,15 @@ final class ResumeBuffer {
         for (int i = 0; i < out.length; i++) {
             out[i] = ring[(start + skip + i) % capacity];
         }
+        clear();
+        return out;
+    }
+
+    /** Forgets what it holds and gives its memory back. */
+    void clear() {
         ring = null;
         start = 0;
         size = 0;
         dropped = false;
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.playground.terminal.socket.LiveSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +95,7 @@ final class TerminalAttachment extends LiveSocket {
 
     /** Tells the client which shell it is attached to, ahead of any output queued after this call. */
     void attached(String token, boolean resumed) {
-        String text = "{\"type\":\"attached\",\"terminal\":\"" + token + "\",\"resumed\":" + resumed + "}";
+        String text = new JsonObject().put("type", "attached").put("terminal", token).put("resumed", resumed).encode();
         context.runOnContext(v -> sendText(text, () -> { }));
     }
 

@@ -1,6 +1,8 @@
 package dev.playground.terminal.pty;
 
 import dev.playground.terminal.config.TerminalConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +39,10 @@ public class TerminalRegistry {
     private final SecureRandom random = new SecureRandom();
     private final TerminalConfig config;
 
-    TerminalRegistry(TerminalConfig config) {
+    TerminalRegistry(TerminalConfig config, MeterRegistry metrics) {
         this.config = config;
+        Gauge.builder("playground.terminal.shells.detached", detached, Map::size)
+                .description("Shells whose socket was lost, kept for a resume").register(metrics);
     }
 
     /** A new terminal token: {@code <replica>.<random>}, the random part base64url. */

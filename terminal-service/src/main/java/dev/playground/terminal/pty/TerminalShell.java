@@ -370,7 +370,7 @@ public final class TerminalShell {
         registry.remove(this);
         stdin.close();
         synchronized (this) {
-            resumeBuffer.drain(); // its memory back
+            resumeBuffer.clear();
         }
         Closeable s = stream;
         if (execId == null) {
