@@ -5,43 +5,36 @@ import static dev.playground.terminal.SessionServiceStandIn.OTHER_OWNER;
 import static dev.playground.terminal.SessionServiceStandIn.OWNER;
 import static dev.playground.terminal.SessionServiceStandIn.RUNNING;
 import static dev.playground.terminal.SessionServiceStandIn.SECOND;
+import static dev.playground.terminal.Shells.WAIT;
+import static dev.playground.terminal.Shells.attached;
+import static dev.playground.terminal.Shells.pid;
+import static dev.playground.terminal.Shells.shell;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 import dev.playground.contract.Principal;
 import dev.playground.contract.testing.KafkaTestBroker;
 import dev.playground.contract.testing.TestSecrets;
+import dev.playground.terminal.Shells.Shell;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,8 +47,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SessionServiceStandIn.class)
 class TerminalResumeTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final Pattern PID = Pattern.compile("pid=(\\d+)\r\n");
     /** Close code of a page that reloads; any code but 1000 keeps the shell. */
     private static final int GOING_AWAY = 1001;
     /** Counts the processes running {@code sleep 4243} (the [] keeps grep from counting itself). */
@@ -70,20 +61,16 @@ class TerminalResumeTest {
     @ConfigProperty(name = "test.stand-in.url")
     String standIn;
 
-    private static DockerClient docker;
+    private SessionContainer container;
 
-    @BeforeAll
-    static void docker() {
-        docker = SessionServiceStandIn.dockerClient();
+    @BeforeEach
+    void container() throws Exception {
+        container = new SessionContainer(standIn);
     }
 
-    @AfterAll
-    static void closeDocker() throws Exception {
-        docker.close();
-    }
-
-    /** A shell seen from the client: its token and its pid in the container. */
-    private record Shell(String token, boolean resumed, String pid) {
+    @AfterEach
+    void closeContainer() throws Exception {
+        container.close();
     }
 
     @Test
@@ -99,7 +86,7 @@ class TerminalResumeTest {
             first.type("sleep 1; echo while-away; touch " + done + "\r");
             first.goAway(GOING_AWAY);
         }
-        await().atMost(WAIT).until(() -> inContainer("test -e " + done + " && echo yes").equals("yes"));
+        await().atMost(WAIT).until(() -> container.run("test -e " + done + " && echo yes").equals("yes"));
 
         try (WsClient again = terminal(RUNNING, OWNER, "?cols=100&rows=30&resume=" + before.token())) {
             JsonNode attached = attached(again);
@@ -110,7 +97,7 @@ class TerminalResumeTest {
             again.type("stty size\r");
             again.awaitOutputContaining("30 100\r\n");
         }
-        awaitGone(before.pid());
+        container.awaitGone(before.pid());
     }
 
     @Test
@@ -167,7 +154,7 @@ class TerminalResumeTest {
             alice.type("echo \"got=$secret\"\r");
             alice.awaitOutputContaining("got=alices-own\r\n");
         }
-        awaitGone(alices.pid());
+        container.awaitGone(alices.pid());
     }
 
     @Test
@@ -176,7 +163,7 @@ class TerminalResumeTest {
         try (WsClient t = terminal(RUNNING, OWNER, "")) {
             closed = shell(t);
         } // closes with 1000
-        awaitGone(closed.pid());
+        container.awaitGone(closed.pid());
         try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + closed.token())) {
             Shell got = shell(t);
             assertFalse(got.resumed());
@@ -190,11 +177,11 @@ class TerminalResumeTest {
         try (WsClient t = terminal(RUNNING, OWNER, "")) {
             lost = shell(t);
             t.type("sleep 4243\r");
-            await().atMost(WAIT).until(() -> inContainer(SLEEPING).equals("1"));
+            await().atMost(WAIT).until(() -> container.run(SLEEPING).equals("1"));
             t.goAway(GOING_AWAY);
         }
-        awaitGone(lost.pid());
-        assertEquals("0", inContainer(SLEEPING), "its foreground program ended with it");
+        container.awaitGone(lost.pid());
+        assertEquals("0", container.run(SLEEPING), "its foreground program ended with it");
         try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + lost.token())) {
             Shell got = shell(t);
             assertFalse(got.resumed());
@@ -259,50 +246,5 @@ class TerminalResumeTest {
 
     private WsClient terminal(String session, String principal, String query) throws Exception {
         return WsClient.connect(vertx, base, "/api/v1/sessions/" + session + "/terminal" + query, principal);
-    }
-
-    private static JsonNode attached(WsClient t) throws Exception {
-        String text = t.nextText(WAIT);
-        assertNotNull(text, "no attached message");
-        JsonNode node = TestEvents.JSON.readTree(text);
-        assertEquals("attached", node.path("type").asText(), text);
-        return node;
-    }
-
-    /** The attached message and the shell's pid ({@code echo $$}). */
-    private static Shell shell(WsClient t) throws Exception {
-        JsonNode attached = attached(t);
-        return new Shell(attached.path("terminal").asText(), attached.path("resumed").asBoolean(), pid(t));
-    }
-
-    private static String pid(WsClient t) throws Exception {
-        t.clearOutput();
-        t.type("echo pid=$$\r");
-        Matcher m = PID.matcher(t.awaitOutput(s -> PID.matcher(s).find(), WAIT));
-        assertTrue(m.find());
-        return m.group(1);
-    }
-
-    private void awaitGone(String pid) {
-        await().atMost(WAIT).until(() -> inContainer("test -d /proc/" + pid + " && echo alive || echo gone").equals("gone"));
-    }
-
-    /** What a shell command prints in the session's container, trimmed. */
-    private String inContainer(String command) throws Exception {
-        String exec = docker.execCreateCmd(get("/stand-in/container")).withAttachStdout(true).withAttachStderr(true)
-                .withCmd("sh", "-c", command).exec().getId();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-                out.writeBytes(frame.getPayload());
-            }
-        }).awaitCompletion(10, TimeUnit.SECONDS);
-        return out.toString(StandardCharsets.UTF_8).trim();
-    }
-
-    private String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(standIn + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }
