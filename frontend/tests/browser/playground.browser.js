@@ -312,6 +312,36 @@ describe(`the browser playground at ${baseUrl}`, () => {
     await terminalLine('the installed package used in the shell', /^seven is odd: true$/);
   });
 
+  test('a dropped connection comes back to the same shell, as does a reload', async () => {
+    assert.ok(sessionId, 'the session scenario created a session');
+    await typeInTerminal('kept_across_drops=shell-$$; echo "before-drop $kept_across_drops"');
+    const [, shell] = await terminalLine('the shell before the drop', /^before-drop (shell-\d+)$/);
+    // The sockets the page opens from now on are kept where the test reaches them, to drop one as a network would.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.playgroundSockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.playgroundSockets.push(this);
+        }
+      };
+    });
+    await page.reload(); // the page's socket goes away with 1001: the server keeps the shell
+    await textOf(page.locator('.terminal-status'), 'connected', 30_000);
+    await typeInTerminal('echo "after-reload $kept_across_drops"');
+    await terminalLine('the same shell after the reload', new RegExp(`^after-reload ${shell}$`));
+
+    await page.evaluate(() => window.playgroundSockets
+      .filter((s) => s.url.includes('/terminal') && s.readyState === WebSocket.OPEN)
+      .forEach((s) => s.close(4000, 'dropped by the test')));
+    await textOf(page.locator('.terminal-host .xterm-rows'), 'reconnecting', 15_000);
+    await textOf(page.locator('.terminal-status'), 'connected', 30_000);
+    await typeInTerminal('echo "after-drop $kept_across_drops"');
+    await terminalLine('the same shell after the drop', new RegExp(`^after-drop ${shell}$`));
+    assert.doesNotMatch((await terminalLines(page)).join('\n'), /a new shell/);
+  });
+
   test('after a reload the session and its files are found again', async () => {
     assert.ok(sessionId, 'the session scenario created a session');
     await page.reload();

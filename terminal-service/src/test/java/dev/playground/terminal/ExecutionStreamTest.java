@@ -94,6 +94,50 @@ class ExecutionStreamTest {
     }
 
     @Test
+    void aReconnectWithAfterGetsOnlyTheEventsAfterThatSeq() throws Exception {
+        String id = "after-" + UUID.randomUUID();
+        try (TestEvents events = new TestEvents()) {
+            events.publish(TestEvents.event(id, ALICE, 1, QUEUED, null),
+                    TestEvents.event(id, ALICE, 2, STARTED, null),
+                    TestEvents.event(id, ALICE, 3, STDOUT, "one\n"),
+                    TestEvents.event(id, ALICE, 4, STDOUT, "two\n"));
+            try (WsClient again = connect("/api/v1/executions/" + id + "/stream?after=2")) {
+                assertEquals(3, next(again).path("seq").asLong());
+                assertEquals(4, next(again).path("seq").asLong());
+                events.publish(TestEvents.event(id, ALICE, 5, EXITED, null), TestEvents.completed(id, ALICE, 6, null));
+                assertEquals(5, next(again).path("seq").asLong());
+                assertEquals(6, next(again).path("seq").asLong());
+                assertEquals(1000, again.awaitClose(WAIT).code());
+            }
+            // A client that has every event already is told the execution completed.
+            try (WsClient done = connect("/api/v1/executions/" + id + "/stream?after=6")) {
+                WsClient.Closed closed = done.awaitClose(WAIT);
+                assertEquals(1000, closed.code());
+                assertEquals("execution completed", closed.reason());
+                assertNull(done.nextText(Duration.ofMillis(200)), "no event sent twice");
+            }
+        }
+    }
+
+    @Test
+    void anAfterThatIsNotASeqIsRefusedWithAReason() throws Exception {
+        for (String path : List.of("/api/v1/executions/" + earlyExecution + "/stream?after=abc",
+                "/api/v1/executions/" + earlyExecution + "/stream?after=-1", "/api/v1/executions/stream?after=1.5")) {
+            try (WsClient bad = connect(path)) {
+                WsClient.Closed closed = bad.awaitClose(WAIT);
+                assertEquals(1008, closed.code(), path);
+                assertTrue(closed.reason().startsWith("after must be the last seq received, a whole number from 0"),
+                        closed.reason());
+                assertNull(bad.nextText(Duration.ofMillis(200)), "no event");
+            }
+        }
+    }
+
+    private WsClient connect(String path) throws Exception {
+        return WsClient.connect(vertx, base, path, ALICE);
+    }
+
+    @Test
     void aLateJoinerGetsEveryEventFromTheFirstThenLiveOnesAndTheSocketClosesAfterCompleted() throws Exception {
         String id = "late-" + UUID.randomUUID();
         try (TestEvents events = new TestEvents()) {

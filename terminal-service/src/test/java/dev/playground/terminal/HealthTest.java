@@ -22,6 +22,7 @@ class HealthTest extends ServiceHealthTest {
     void metricsShowOpenSocketsAndTheReplayBuffer() {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("playground_terminal_sockets_open"))
-                .body(org.hamcrest.Matchers.containsString("playground_terminal_replay_executions"));
+                .body(org.hamcrest.Matchers.containsString("playground_terminal_replay_executions"))
+                .body(org.hamcrest.Matchers.containsString("playground_terminal_shells_detached"));
     }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Stands in for session-service's internal API and executor-service's run endpoint, over real HTTP, backed by
  * a real session container (playground/runtime-python, hardened, labelled with this run's instance, removed
- * at the end). Sessions: {@value #RUNNING} (owner {@value #OWNER}, running) and {@value #STOPPED} (stopped).
+ * at the end). Sessions: {@value #RUNNING} and {@value #SECOND} (owner {@value #OWNER}, running), {@value #STOPPED}
+ * (stopped) and {@value #OTHERS} (owner {@value #OTHER_OWNER}, running).
  * Tests read what it saw through {@code /stand-in/...}.
  */
 public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManager {
@@ -34,6 +35,14 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
     public static final String OWNER = "alice";
     public static final String RUNNING = "s-running";
     public static final String STOPPED = "s-stopped";
+    /** A second running session of {@value #OWNER} (in the same container). */
+    public static final String SECOND = "s-second";
+    /** Another principal, with a running session of her own, {@value #OTHERS} (in the same container). */
+    public static final String OTHER_OWNER = "mallory";
+    public static final String OTHERS = "s-mallory";
+    /** Owner of each session by id. */
+    private static final Map<String, String> OWNERS = Map.of(RUNNING, OWNER, STOPPED, OWNER, SECOND, OWNER,
+            OTHERS, OTHER_OWNER);
     /** The one preview port the running session declares. */
     public static final int PREVIEW_PORT = 3000;
     /** This run's instance label, so nothing here touches another run's containers. */
@@ -67,13 +76,14 @@ public class SessionServiceStandIn implements QuarkusTestResourceLifecycleManage
         router.get("/internal/sessions/:id").handler(ctx -> {
             String id = ctx.pathParam("id");
             String principal = signed(ctx.request());
-            if (!OWNER.equals(principal) || !(RUNNING.equals(id) || STOPPED.equals(id))) {
+            String owner = OWNERS.get(id);
+            if (owner == null || !owner.equals(principal)) {
                 ctx.response().setStatusCode(404).putHeader("content-type", "application/problem+json")
                         .end(new JsonObject().put("status", 404).put("detail", "session " + id + " not found").encode());
                 return;
             }
-            boolean running = RUNNING.equals(id);
-            ctx.json(new JsonObject().put("id", id).put("owner", OWNER).put("state", running ? "RUNNING" : "STOPPED")
+            boolean running = !STOPPED.equals(id);
+            ctx.json(new JsonObject().put("id", id).put("owner", owner).put("state", running ? "RUNNING" : "STOPPED")
                     .put("containerId", running ? containerId : null).put("workdir", "/workspace")
                     .put("ports", new io.vertx.core.json.JsonArray().add(PREVIEW_PORT)));
         });

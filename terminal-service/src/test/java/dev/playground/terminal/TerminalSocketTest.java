@@ -1,6 +1,7 @@
 package dev.playground.terminal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,9 @@ class TerminalSocketTest {
     @Test
     void theShellsExitCodeIsSentAndTheSocketCloses() throws Exception {
         try (WsClient t = terminal("")) {
+            var attached = TestEvents.JSON.readTree(t.nextText(WAIT));
+            assertEquals("attached", attached.path("type").asText());
+            assertFalse(attached.path("resumed").asBoolean(true), "a new shell");
             t.type("exit 3\r");
             assertEquals("{\"type\":\"exit\",\"code\":3}", t.nextText(WAIT));
             assertEquals(1000, t.awaitClose(WAIT).code());

@@ -123,6 +123,14 @@ final class WsClient implements AutoCloseable {
         return binaryBytes;
     }
 
+    /**
+     * Closes with {@code code} without waiting for the server's answer: 1001 as a reloaded page does, or any code but
+     * 1000 as a page that lost its connection would; the server keeps the shell for a resume.
+     */
+    void goAway(int code) {
+        socket.close((short) code);
+    }
+
     /** Stops reading from the socket, as a stalled browser tab would. */
     void stopReading() {
         socket.pause();

@@ -9,6 +9,13 @@ import java.util.List;
 @ConfigMapping(prefix = "playground.terminal")
 public interface TerminalConfig {
 
+    /**
+     * This instance's name, first part of each terminal token ({@code <replica>.<random>}), so a load balancer can send
+     * a {@code resume=} to the instance that keeps the shell. Letters, digits and {@code -}; unique per instance.
+     */
+    @WithDefault("terminal")
+    String replica();
+
     /** Settings of PTY terminals into session containers. */
     Pty pty();
 
@@ -43,7 +50,10 @@ public interface TerminalConfig {
     }
 
     interface Pty {
-        /** Terminals one session may have open at once (on this instance); one more is refused with 1013. */
+        /**
+         * Terminals one session may have open at once, detached ones waiting for a resume included; one more is refused
+         * with 1013.
+         */
         @WithDefault("8")
         int maxPerSession();
 
@@ -70,6 +80,24 @@ public interface TerminalConfig {
         /** How long a closed terminal's shell has to exit after SIGHUP before it and its session are killed. */
         @WithDefault("2s")
         Duration hangupGrace();
+
+        /**
+         * How long a shell whose socket was lost (any close but a deliberate 1000) keeps running, detached, for the client
+         * to resume it with its token; then it is hung up as a closed terminal's is.
+         */
+        @WithDefault("60s")
+        Duration resumeGrace();
+
+        /** Output of a detached shell kept for its resume: the newest this many bytes (older ones are dropped). */
+        @WithDefault("65536")
+        int resumeBuffer();
+
+        /**
+         * Output buffers of all detached shells together: each reserves {@code resume-buffer} of it, and a shell detached
+         * beyond it ends the one detached longest ago.
+         */
+        @WithDefault("16777216")
+        long resumeBufferTotal();
     }
 
     interface Stream {

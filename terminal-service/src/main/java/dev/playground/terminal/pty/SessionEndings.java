@@ -9,7 +9,10 @@ import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** Closes a session's terminals when the session stops, expires or is deleted ({@code playground.session.events}). */
+/**
+ * Closes a session's terminals, detached ones included, when the session stops, expires or is deleted
+ * ({@code playground.session.events}).
+ */
 @ApplicationScoped
 public class SessionEndings {
 

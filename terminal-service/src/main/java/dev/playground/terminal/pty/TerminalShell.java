@@ -10,31 +10,30 @@ import dev.playground.contract.session.InternalSession;
 import dev.playground.terminal.config.TerminalConfig;
 import dev.playground.terminal.socket.LiveSocket;
 import dev.playground.terminal.socket.StdinPipe;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One terminal: a WebSocket bridged to a {@code docker exec} with a TTY in a session's container. Output frames
- * are sent as they come, but only while the client's outbound budget has room: when it is full the docker
- * stream is not read, so the PTY fills and the program writing to it blocks, as it would on a slow ssh link.
+ * One shell: a {@code docker exec} with a TTY in a session's container, driven by at most one client socket at a time
+ * ({@link TerminalAttachment}). While attached, output goes to the socket as it comes, but only while the client's
+ * outbound budget has room: when it is full the docker stream is not read, so the PTY fills and the program writing
+ * to it blocks, as it would on a slow ssh link. While detached (its socket was lost), the shell keeps running and its
+ * newest output is kept in a {@link ResumeBuffer} for the client that resumes it with the shell's token.
  */
-public final class TerminalShell extends LiveSocket {
+public final class TerminalShell {
 
     private static final Logger LOG = Logger.getLogger(TerminalShell.class);
-    private static final int MAX_FRAME = 32 * 1024;
 
     private final String sessionId;
     private final String principal;
+    private final String token;
     private final String terminalId = UUID.randomUUID().toString();
     private final StdinPipe stdin;
     private final SandboxHosts hosts;
@@ -43,24 +42,25 @@ public final class TerminalShell extends LiveSocket {
     private final SandboxUser user;
     private final TerminalConfig config;
     private final SessionClient sessions;
-    private final Consumer<TerminalShell> onEnd;
     private final ReentrantLock sizeLock = new ReentrantLock();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final ResumeBuffer resumeBuffer;
     private volatile int cols;
     private volatile int rows;
     private volatile String containerId;
     private volatile String execId;
     private volatile Closeable stream;
-    private final Context context;
-    private final ByteArrayOutputStream batch = new ByteArrayOutputStream();
-    private boolean flushScheduled;
+    private volatile boolean exited;
+    private volatile Thread hangup;
+    /** The socket it drives, or null while detached; guarded by this object's monitor, as is the resume buffer. */
+    private TerminalAttachment attachment;
+    private volatile long detachedAt;
 
-    TerminalShell(WebSocketConnection connection, String sessionId, String principal, int cols, int rows,
-            SandboxHosts hosts, SandboxUser user, TerminalConfig config, SessionClient sessions,
-            TerminalRegistry registry, Consumer<TerminalShell> onEnd, Context context) {
-        super(connection, config.sockets().maxPendingOutputBytes());
-        this.context = context;
+    TerminalShell(String sessionId, String principal, String token, int cols, int rows, SandboxHosts hosts,
+            SandboxUser user, TerminalConfig config, SessionClient sessions, TerminalRegistry registry) {
         this.sessionId = sessionId;
         this.principal = principal;
+        this.token = token;
         this.cols = cols;
         this.rows = rows;
         this.hosts = hosts;
@@ -68,12 +68,75 @@ public final class TerminalShell extends LiveSocket {
         this.user = user;
         this.config = config;
         this.sessions = sessions;
-        this.onEnd = onEnd;
         this.stdin = new StdinPipe(config.pty().maxPendingInputBytes());
+        this.resumeBuffer = new ResumeBuffer(config.pty().resumeBuffer());
     }
 
     public String sessionId() {
         return sessionId;
+    }
+
+    /** The principal whose shell it is. */
+    String principal() {
+        return principal;
+    }
+
+    /** The name a client resumes it by: {@code <replica>.<random>}. */
+    String token() {
+        return token;
+    }
+
+    /** When it was detached (System.nanoTime); meaningful while it is. */
+    long detachedAt() {
+        return detachedAt;
+    }
+
+    public boolean isEnded() {
+        return ended.get();
+    }
+
+    /** Attaches the first client, before {@link #start}. */
+    synchronized void attach(TerminalAttachment client) {
+        attachment = client;
+    }
+
+    /**
+     * Attaches a client to this detached shell (the registry handed it over): sends it {@code attached}, then the
+     * output kept meanwhile, then live output. False when the shell has ended meanwhile.
+     */
+    synchronized boolean resume(TerminalAttachment client) {
+        if (isEnded() || exited || attachment != null) {
+            return false;
+        }
+        attachment = client;
+        client.attached(token, true);
+        client.queue(resumeBuffer.drain());
+        LOG.infof("%s: resumed", describe());
+        return true;
+    }
+
+    /**
+     * Its client socket ended: kept running, detached, when the connection was {@code lost} (for
+     * {@code pty.resume-grace}, see {@link TerminalRegistry}), otherwise hung up.
+     */
+    void detach(TerminalAttachment client, boolean lost) {
+        boolean keep;
+        synchronized (this) {
+            if (attachment != client) {
+                return;
+            }
+            attachment = null;
+            keep = lost && execId != null && !exited && !isEnded();
+            if (keep) {
+                detachedAt = System.nanoTime();
+            }
+        }
+        if (keep) {
+            LOG.infof("%s: connection lost; shell kept for %s", describe(), config.pty().resumeGrace());
+            registry.detached(this);
+        } else {
+            end();
+        }
     }
 
     /** Creates and starts the shell (blocking Docker calls: run on a worker thread). */
@@ -100,8 +163,14 @@ public final class TerminalShell extends LiveSocket {
         if (session.workdir() != null && !session.workdir().isBlank()) {
             create.withWorkingDir(session.workdir());
         }
-        this.execId = create.exec().getId();
-        registry.execStarted(execId);
+        String id = create.exec().getId();
+        registry.execStarted(id);
+        synchronized (this) {
+            this.execId = id;
+            if (attachment != null) {
+                attachment.attached(token, false);
+            }
+        }
         if (isEnded()) {
             return;
         }
@@ -169,46 +238,26 @@ public final class TerminalShell extends LiveSocket {
         return open;
     }
 
+    /** Output of the shell: to its client, or into the resume buffer while it has none. */
     private void forward(byte[] bytes) {
-        try {
-            if (!budget.awaitRoom()) {
+        TerminalAttachment client;
+        synchronized (this) {
+            client = attachment;
+            if (client == null) {
+                if (!isEnded()) {
+                    resumeBuffer.write(bytes);
+                }
                 return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        if (client.send(bytes)) {
+            sessions.reportActivity(sessionId, principal);
             return;
         }
-        budget.charge(bytes.length);
-        boolean schedule;
-        synchronized (batch) {
-            batch.writeBytes(bytes);
-            schedule = !flushScheduled;
-            flushScheduled = true;
-        }
-        if (schedule) {
-            context.runOnContext(v -> flush());
-        }
-        sessions.reportActivity(sessionId, principal);
-    }
-
-    /**
-     * Sends what accumulated since the last flush as one frame. Docker hands over the PTY in 1 KiB pieces;
-     * coalescing them on the connection's event loop costs a keystroke nothing (one hop) and a flood far fewer
-     * frames.
-     */
-    private void flush() {
-        byte[] data;
-        synchronized (batch) {
-            data = batch.toByteArray();
-            batch.reset();
-            flushScheduled = false;
-        }
-        // Frames stay at most MAX_FRAME: many clients refuse bigger ones (Vert.x and others default to 64 KiB).
-        for (int from = 0; from < data.length; from += MAX_FRAME) {
-            int length = Math.min(MAX_FRAME, data.length - from);
-            connection.sendBinary(Buffer.buffer().appendBytes(data, from, length)).subscribe().with(
-                    ok -> budget.release(length),
-                    failure -> budget.release(length));
+        synchronized (this) {
+            if (attachment == null && !isEnded()) {
+                resumeBuffer.write(bytes); // the socket was lost while this waited for room
+            }
         }
     }
 
@@ -264,37 +313,70 @@ public final class TerminalShell extends LiveSocket {
         }
     }
 
-    /** The shell ended on its own (or the container stopped): tell the client its exit code and close. */
+    /** The shell ended on its own (or the container stopped): tell its client the exit code and close. */
     private void exited() {
         if (isEnded()) {
             return;
         }
+        exited = true;
         Long code = null;
         try {
             code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
         } catch (RuntimeException e) {
-            LOG.debugf("session %s terminal %s: exec inspect failed: %s", sessionId, terminalId, e.getMessage());
+            LOG.debugf("%s: exec inspect failed: %s", describe(), e.getMessage());
         }
         long exitCode = code == null ? -1 : code;
-        LOG.infof("session %s terminal %s: shell exited with %d", sessionId, terminalId, exitCode);
-        // Queued behind any pending output flush on the same context, so the exit message comes last.
-        context.runOnContext(v -> {
-            flush();
-            sendText("{\"type\":\"exit\",\"code\":" + exitCode + "}", () -> close(1000, "shell exited"));
-        });
+        LOG.infof("%s: shell exited with %d", describe(), exitCode);
+        TerminalAttachment client;
+        synchronized (this) {
+            client = attachment;
+        }
+        if (client != null) {
+            client.exited(exitCode); // which closes the socket with 1000 and so ends this shell
+        } else {
+            end();
+        }
     }
 
-    @Override
-    protected void end() {
-        onEnd.accept(this);
-        stdin.close();
-        Closeable s = stream;
-        String id = execId;
-        if (id == null) {
+    /**
+     * Ends the shell for good: closes its client's socket (if it has one) with {@code code} and {@code reason}, and
+     * hangs the shell up.
+     */
+    public void close(int code, String reason) {
+        TerminalAttachment client;
+        synchronized (this) {
+            client = attachment;
+            attachment = null;
+        }
+        if (client != null) {
+            client.close(code, reason);
+        }
+        end();
+    }
+
+    /** Waits up to {@code timeout} for the hangup that {@link #close} started. */
+    void awaitHangup(Duration timeout) throws InterruptedException {
+        Thread t = hangup;
+        if (t != null) {
+            t.join(timeout);
+        }
+    }
+
+    /** Hangs the shell up (Docker would leave it running) and forgets it. Idempotent. */
+    private void end() {
+        if (!ended.compareAndSet(false, true)) {
             return;
         }
-        // The client went away while the shell may still run: hang it up (Docker would leave it running).
-        Thread.ofVirtual().name("hangup-" + terminalId).start(() -> {
+        registry.remove(this);
+        stdin.close();
+        synchronized (this) {
+            resumeBuffer.clear();
+        }
+        Closeable s = stream;
+        if (execId == null) {
+            return;
+        }
+        hangup = Thread.ofVirtual().name("hangup-" + terminalId).start(() -> {
             try {
                 hangUp();
             } finally {
@@ -310,17 +392,17 @@ public final class TerminalShell extends LiveSocket {
                 return;
             }
             long graceTenths = Math.max(1, config.pty().hangupGrace().toMillis() / 100);
-            String hangup = user.exec(docker, containerId)
+            String hangupExec = user.exec(docker, containerId)
                     .withAttachStdout(true).withAttachStderr(true)
                     .withCmd(ShellHangup.command(terminalId, graceTenths).toArray(String[]::new))
                     .exec().getId();
-            docker.execStartCmd(hangup).exec(new ResultCallback.Adapter<Frame>())
+            docker.execStartCmd(hangupExec).exec(new ResultCallback.Adapter<Frame>())
                     .awaitCompletion(config.pty().hangupGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
-            LOG.infof("session %s terminal %s: closed by the client; shell hung up", sessionId, terminalId);
+            LOG.infof("%s: shell hung up", describe());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warnf("session %s terminal %s: hangup failed: %s", sessionId, terminalId, e.getMessage());
+            LOG.warnf("%s: hangup failed: %s", describe(), e.getMessage());
         }
     }
 
@@ -334,7 +416,7 @@ public final class TerminalShell extends LiveSocket {
         }
     }
 
-    @Override
+    /** For logs: which session and terminal. */
     public String describe() {
         return "session " + sessionId + " terminal " + terminalId;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.Principal;
 import dev.playground.contract.sandbox.SandboxConfig;
+import dev.playground.contract.session.InternalSession;
 import dev.playground.terminal.client.SessionClient;
 import dev.playground.terminal.config.TerminalConfig;
 import dev.playground.terminal.socket.LiveSocket;
@@ -27,11 +28,13 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * {@code /api/v1/sessions/{id}/terminal?cols=&rows=}: a PTY shell in the session's container. Binary frames
+ * {@code /api/v1/sessions/{id}/terminal?cols=&rows=&resume=}: a PTY shell in the session's container. Binary frames
  * carry raw bytes both ways (the client decodes UTF-8, so a character split across frames stays whole); text
- * frames carry control JSON: {@code {"type":"resize","cols":..,"rows":..}} in, {@code {"type":"exit","code":..}}
- * out. Refusals are close frames with a reason: 1008 (no principal, not found, bad input), 1013 (not running,
- * too many terminals).
+ * frames carry control JSON: {@code {"type":"resize","cols":..,"rows":..}} in; {@code {"type":"attached",
+ * "terminal":token,"resumed":..}} and {@code {"type":"exit","code":..}} out. {@code resume=token} reattaches to the
+ * caller's shell of that session that lost its socket (see {@link TerminalRegistry}); any other token gets a new
+ * shell. Refusals are close frames with a reason: 1008 (no principal, not found, bad input), 1013 (not running, too
+ * many terminals).
  */
 @WebSocket(path = "/api/v1/sessions/{id}/terminal")
 public class TerminalSocket {
@@ -68,76 +71,108 @@ public class TerminalSocket {
                 : connection.handshakeRequest().query(), false).parameters();
         Integer cols = dimension(query.get("cols"), config.pty().defaultCols());
         Integer rows = dimension(query.get("rows"), config.pty().defaultRows());
-        TerminalShell shell = new TerminalShell(connection, sessionId, principal, cols == null ? 0 : cols,
-                rows == null ? 0 : rows, hosts, sandbox.sandboxUser(), config, sessions, registry, this::ended, context());
-        sockets.add(shell);
+        List<String> resume = query.getOrDefault("resume", List.of());
+        TerminalAttachment client = new TerminalAttachment(connection, sessionId,
+                config.sockets().maxPendingOutputBytes(), config.pty().maxPendingInputBytes(), context(),
+                a -> sockets.remove(a.connectionId()));
+        sockets.add(client);
         if (cols == null || rows == null) {
-            shell.close(LiveSocket.POLICY, "cols and rows must be whole numbers from 1 to " + MAX_DIMENSION);
+            client.close(LiveSocket.POLICY, "cols and rows must be whole numbers from 1 to " + MAX_DIMENSION);
             return Uni.createFrom().voidItem();
         }
         return sessions.find(sessionId, principal)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(found -> {
-                    if (shell.isEnded()) {
+                    if (client.isEnded()) {
                         return;
                     }
                     if (found.isEmpty()) {
-                        shell.close(LiveSocket.POLICY, "session " + sessionId + " not found");
+                        client.close(LiveSocket.POLICY, "session " + sessionId + " not found");
                     } else if (!found.get().isRunning()) {
-                        shell.close(LiveSocket.TRY_LATER, "session " + sessionId + " is " + found.get().state()
+                        client.close(LiveSocket.TRY_LATER, "session " + sessionId + " is " + found.get().state()
                                 + ", not RUNNING: start it first");
-                    } else if (!registry.tryAdd(shell, config.pty().maxPerSession())) {
-                        shell.close(LiveSocket.TRY_LATER, "session " + sessionId + " already has "
-                                + config.pty().maxPerSession() + " terminals open: close one first");
-                    } else {
-                        shell.start(found.get());
+                    } else if (!resumed(client, resume.isEmpty() ? null : resume.get(0), principal, sessionId, cols,
+                            rows)) {
+                        startShell(client, found.get(), sessionId, principal, cols, rows);
                     }
                 })
                 .onFailure().invoke(e -> {
                     LOG.warnf("session %s: could not open a terminal: %s", sessionId, e.getMessage());
-                    shell.close(1011, "could not open a terminal, try again: " + e.getMessage());
+                    client.close(1011, "could not open a terminal, try again: " + e.getMessage());
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
+    /** Reattaches the client to the detached shell its token names, if that is its own in this session. */
+    private boolean resumed(TerminalAttachment client, String token, String principal, String sessionId, int cols,
+            int rows) {
+        TerminalShell shell = registry.claim(token, principal, sessionId).orElse(null);
+        if (shell == null || !shell.resume(client)) {
+            return false;
+        }
+        if (!client.bind(shell)) {
+            shell.detach(client, true); // lost again already: kept as it was
+            return true;
+        }
+        shell.resize(cols, rows);
+        return true;
+    }
+
+    private void startShell(TerminalAttachment client, InternalSession session, String sessionId, String principal,
+            int cols, int rows) {
+        TerminalShell shell = new TerminalShell(sessionId, principal, registry.newToken(), cols, rows, hosts,
+                sandbox.sandboxUser(), config, sessions, registry);
+        if (!registry.tryAdd(shell, config.pty().maxPerSession())) {
+            client.close(LiveSocket.TRY_LATER, "session " + sessionId + " already has "
+                    + config.pty().maxPerSession() + " terminals open: close one first");
+            return;
+        }
+        shell.attach(client);
+        if (client.bind(shell)) {
+            shell.start(session);
+        } else {
+            shell.close(1000, "the client left");
+        }
+    }
+
     @OnBinaryMessage
     @NonBlocking
     void input(Buffer bytes, WebSocketConnection connection) {
-        if (sockets.get(connection.id()) instanceof TerminalShell shell) {
-            shell.seen();
-            if (!shell.input(bytes.getBytes())) {
-                shell.close(LiveSocket.TOO_BIG, "input arrives faster than the shell reads it");
+        if (sockets.get(connection.id()) instanceof TerminalAttachment client) {
+            client.seen();
+            if (!client.input(bytes.getBytes())) {
+                client.close(LiveSocket.TOO_BIG, "input arrives faster than the shell reads it");
             }
         }
     }
 
     @OnTextMessage
     void control(String message, WebSocketConnection connection) {
-        if (!(sockets.get(connection.id()) instanceof TerminalShell shell)) {
+        if (!(sockets.get(connection.id()) instanceof TerminalAttachment client)) {
             return;
         }
-        shell.seen();
+        client.seen();
         JsonNode node;
         try {
             node = json.readTree(message);
         } catch (Exception e) {
-            shell.close(LiveSocket.POLICY, "text frames carry JSON control such as {\"type\":\"resize\",\"cols\":80,\"rows\":24}; "
+            client.close(LiveSocket.POLICY, "text frames carry JSON control such as {\"type\":\"resize\",\"cols\":80,\"rows\":24}; "
                     + "keys go in binary frames");
             return;
         }
         String type = node.path("type").asText("");
         if (!"resize".equals(type)) {
-            shell.close(LiveSocket.POLICY, "unknown control message type '" + type + "': only resize is accepted");
+            client.close(LiveSocket.POLICY, "unknown control message type '" + type + "': only resize is accepted");
             return;
         }
         int cols = node.path("cols").asInt(0);
         int rows = node.path("rows").asInt(0);
         if (cols < 1 || rows < 1 || cols > MAX_DIMENSION || rows > MAX_DIMENSION) {
-            shell.close(LiveSocket.POLICY, "resize needs cols and rows from 1 to " + MAX_DIMENSION);
+            client.close(LiveSocket.POLICY, "resize needs cols and rows from 1 to " + MAX_DIMENSION);
             return;
         }
-        shell.resize(cols, rows);
+        client.resize(cols, rows);
     }
 
     @OnPongMessage
@@ -152,7 +187,7 @@ public class TerminalSocket {
     void closed(WebSocketConnection connection) {
         LiveSocket socket = sockets.remove(connection.id());
         if (socket != null) {
-            socket.closedByClient();
+            socket.closedByClient(LiveSocket.clientCloseCode(connection));
         }
     }
 
@@ -160,11 +195,6 @@ public class TerminalSocket {
     private Context context() {
         Context current = Vertx.currentContext();
         return current != null ? current : vertx.getOrCreateContext();
-    }
-
-    private void ended(TerminalShell shell) {
-        registry.remove(shell);
-        sockets.remove(shell.connectionId());
     }
 
     /** A cols/rows query value, the default when absent, or null when not a sane whole number. */

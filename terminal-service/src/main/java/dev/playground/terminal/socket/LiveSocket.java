@@ -20,11 +20,15 @@ public abstract class LiveSocket {
     public static final int TRY_LATER = 1013;
     /** Close code: a message too big to accept. */
     public static final int TOO_BIG = 1009;
+    /** Close code: the connection broke without a close frame (never sent, only reported). */
+    public static final int ABNORMAL = 1006;
 
     protected final WebSocketConnection connection;
     protected final OutboundBudget budget;
     private volatile long lastSeen = System.nanoTime();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile int endCode;
+    private volatile boolean endedByClient;
 
     protected LiveSocket(WebSocketConnection connection, long outboundLimit) {
         this.connection = connection;
@@ -65,6 +69,7 @@ public abstract class LiveSocket {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        endCode = code;
         budget.abort();
         LOG.debugf("%s closing %d %s", describe(), code, reason);
         if (connection.isOpen()) {
@@ -73,12 +78,33 @@ public abstract class LiveSocket {
         end();
     }
 
-    /** The client closed (or the connection broke): end what it drives. Idempotent. */
-    public void closedByClient() {
+    /**
+     * The client closed with {@code code} (1006 when the connection broke without a close frame): end what it drives.
+     * Idempotent.
+     */
+    public void closedByClient(int code) {
         if (ended.compareAndSet(false, true)) {
+            endCode = code;
+            endedByClient = true;
             budget.abort();
             end();
         }
+    }
+
+    /** The close code that ended this socket, the server's or the client's; meaningful from {@link #end()} on. */
+    protected int endCode() {
+        return endCode;
+    }
+
+    /** Whether the client ended this socket (or its connection broke), rather than this server. */
+    protected boolean endedByClient() {
+        return endedByClient;
+    }
+
+    /** The code the client closed {@code connection} with; 1006 (abnormal) when it sent none. */
+    public static int clientCloseCode(WebSocketConnection connection) {
+        CloseReason reason = connection.closeReason();
+        return reason == null || reason.getCode() <= 0 ? ABNORMAL : reason.getCode();
     }
 
     /** A close reason must fit in a control frame: at most 123 bytes of UTF-8. */

@@ -53,6 +53,8 @@ public class ExecutionReplay {
         private String owner;
         private long bytes;
         private long droppedThrough;
+        /** The seq of its COMPLETED event, 0 before. */
+        private long completedSeq;
         /** Epoch millis of its newest event (of its subscription while it has none). */
         private volatile long touchedAt = System.currentTimeMillis();
         /** Epoch millis of its COMPLETED event, -1 before. */
@@ -81,6 +83,11 @@ public class ExecutionReplay {
             return e;
         }
 
+        /** Whether its COMPLETED event has arrived with a seq of at most {@code seq}. */
+        public synchronized boolean completedBy(long seq) {
+            return completedSeq > 0 && completedSeq <= seq;
+        }
+
         /** The seq of the next stdin message this instance publishes for the execution. */
         public long nextStdinSeq() {
             return stdinSeq.incrementAndGet();
@@ -104,6 +111,7 @@ public class ExecutionReplay {
             touchedAt = Math.max(touchedAt, at);
             if (terminal) {
                 completedAt = at;
+                completedSeq = seq;
             }
             return bytes - before;
         }

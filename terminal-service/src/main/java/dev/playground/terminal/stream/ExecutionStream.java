@@ -10,7 +10,8 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * One client following one execution: sends its events in seq order from the first, pulling from the replay
+ * One client following one execution: sends its events in seq order from the first (or from the one after the seq
+ * the client says it has already), pulling from the replay
  * buffer only while the client's outbound budget has room; forwards the client's stdin once the execution is
  * known to be the client's. Another principal's execution looks exactly like one that does not exist.
  */
@@ -34,10 +35,11 @@ public final class ExecutionStream extends LiveSocket implements ExecutionReplay
     private boolean pumpAgain;
     private long unknownTimer = -1;
 
-    ExecutionStream(WebSocketConnection connection, String principal, ExecutionReplay replay, StdinPublisher stdin,
-            Vertx vertx, TerminalConfig config) {
+    ExecutionStream(WebSocketConnection connection, String principal, long after, ExecutionReplay replay,
+            StdinPublisher stdin, Vertx vertx, TerminalConfig config) {
         super(connection, config.sockets().maxPendingOutputBytes());
         this.principal = principal;
+        this.lastSent = after;
         this.replay = replay;
         this.stdin = stdin;
         this.vertx = vertx;
@@ -114,6 +116,11 @@ public final class ExecutionStream extends LiveSocket implements ExecutionReplay
                 while (!finished && budget.hasRoom()) {
                     ExecutionReplay.Entry next = run.next(lastSent);
                     if (next == null) {
+                        if (run.completedBy(lastSent)) {
+                            // the client had every event already (after= its last seq)
+                            finished = true;
+                            close(1000, "execution completed");
+                        }
                         break;
                     }
                     lastSent = next.seq();

@@ -10,8 +10,8 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * {@code /api/v1/executions/{id}/stream}: every event of the execution as a JSON text frame, in seq order from
- * the first (replay, then live), closing with 1000 after COMPLETED. The client may send
+ * {@code /api/v1/executions/{id}/stream?after=}: every event of the execution as a JSON text frame, in seq order from
+ * the first, or from the one after seq {@code after} (replay, then live), closing with 1000 after COMPLETED. The client may send
  * {@code {"type":"stdin","data":".."}} and {@code {"type":"stdin-eof"}}. Refused with 1008 when the execution
  * is not the caller's or does not exist.
  */
@@ -27,7 +27,7 @@ public class ExecutionStreamSocket {
     @OnOpen
     @NonBlocking
     void open(WebSocketConnection connection) {
-        streams.open(connection).follow(connection.pathParam("id"), false);
+        streams.open(connection).ifPresent(stream -> stream.follow(connection.pathParam("id"), false));
     }
 
     @OnTextMessage

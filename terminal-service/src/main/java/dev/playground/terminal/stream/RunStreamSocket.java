@@ -12,7 +12,7 @@ import io.vertx.core.buffer.Buffer;
 /**
  * {@code /api/v1/executions/stream}: the first message {@code {"type":"run", ...request}} starts an execution
  * (through executor-service, as {@code POST /api/v1/executions} would) and the socket then streams it exactly
- * as {@code /api/v1/executions/{id}/stream} does.
+ * as {@code /api/v1/executions/{id}/stream} does ({@code after=} included).
  */
 @WebSocket(path = "/api/v1/executions/stream")
 public class RunStreamSocket {

@@ -7,10 +7,14 @@ import dev.playground.terminal.client.ExecutorClient;
 import dev.playground.terminal.config.TerminalConfig;
 import dev.playground.terminal.socket.LiveSocket;
 import dev.playground.terminal.socket.LiveSockets;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** What both execution-stream endpoints share: opening a stream, and the client's JSON messages. */
@@ -38,12 +42,34 @@ public class StreamSockets {
         this.vertx = vertx;
     }
 
-    /** Registers a new client (its principal signed by the gateway: PrincipalVerification let it through). */
-    ExecutionStream open(WebSocketConnection connection) {
+    /**
+     * Registers a new client (its principal signed by the gateway: PrincipalVerification let it through); empty when
+     * its query is refused ({@code after=} not a seq), the socket then being closed with 1008 and the reason.
+     */
+    Optional<ExecutionStream> open(WebSocketConnection connection) {
         String principal = connection.handshakeRequest().header(Principal.HEADER);
-        ExecutionStream stream = new ExecutionStream(connection, principal, replay, stdin, vertx, config);
+        List<String> after = new QueryStringDecoder(Objects.requireNonNullElse(connection.handshakeRequest().query(), ""),
+                false).parameters().getOrDefault("after", List.of());
+        Long lastSeen = after.isEmpty() ? Long.valueOf(0) : seq(after.get(0));
+        ExecutionStream stream = new ExecutionStream(connection, principal, lastSeen == null ? 0 : lastSeen, replay,
+                stdin, vertx, config);
         sockets.add(stream);
-        return stream;
+        if (lastSeen == null) {
+            stream.close(LiveSocket.POLICY, "after must be the last seq received, a whole number from 0: got '"
+                    + after.get(0) + "'");
+            return Optional.empty();
+        }
+        return Optional.of(stream);
+    }
+
+    /** A seq from the query (0 or more), or null. */
+    private static Long seq(String value) {
+        try {
+            long n = Long.parseLong(value.trim());
+            return n >= 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Handles one client text frame; {@code allowRun} on the endpoint that may start an execution. */
@@ -114,7 +140,7 @@ public class StreamSockets {
     void closed(WebSocketConnection connection) {
         LiveSocket socket = sockets.remove(connection.id());
         if (socket != null) {
-            socket.closedByClient();
+            socket.closedByClient(LiveSocket.clientCloseCode(connection));
         }
     }
 }
