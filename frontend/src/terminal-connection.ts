@@ -27,6 +27,8 @@ export interface TerminalSize {
 export const DELIBERATE_CLOSE = 1000;
 /** Refusals (policy, try again later): opening again by itself would not help. */
 const REFUSALS = new Set([1008, 1013]);
+/** The shell was taken over by a newer connection with its token (another tab): taking it back is the user's call. */
+export const TAKEN_OVER = 4001;
 
 export class ShellConnection {
   private socket: WebSocket | undefined;
@@ -119,6 +121,8 @@ export class ShellConnection {
         // The shell exited, or the session ended: there is nothing left to resume.
         this.forget();
         this.events.waiting(c.reason || 'the shell ended');
+      } else if (c.code === TAKEN_OVER) {
+        this.events.waiting('this shell is open in another tab or window; Enter takes it back here');
       } else if (REFUSALS.has(c.code)) {
         this.events.waiting(c.reason || `refused (code ${c.code})`);
       } else {

@@ -191,6 +191,21 @@ describe('a terminal connection', () => {
     expect(storage.getItem(TOKEN_KEY)).toBeNull();
   });
 
+  it('does not fight another tab for its shell: taken over (4001), it waits, keeping the token to take it back', async () => {
+    const shell = connection();
+    shell.connect();
+    await settle();
+    sockets[0].open();
+    sockets[0].text({ type: 'attached', terminal: 'tok-1', resumed: false });
+    sockets[0].drop(4001, 'this terminal was resumed by a newer connection');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sockets).toHaveLength(1);
+    expect(waiting).toEqual(['this shell is open in another tab or window; Enter takes it back here']);
+    shell.connect();
+    await settle();
+    expect(sockets[1].query.resume).toBe('tok-1');
+  });
+
   it('works with a server that sends no token: it reconnects as before, without resume', async () => {
     const shell = connection();
     shell.connect();

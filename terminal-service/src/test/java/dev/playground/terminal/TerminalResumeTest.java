@@ -115,6 +115,36 @@ class TerminalResumeTest {
         }
     }
 
+    /**
+     * A network that vanishes sends nothing: the server sees the old socket alive until its pings go unanswered. A
+     * reconnect with the token takes the shell over (the old socket is closed with 4001), but only for its owner.
+     */
+    @Test
+    void aReconnectWhileTheOldSocketStillLooksAliveTakesTheShellOverForItsOwnerOnly() throws Exception {
+        try (WsClient old = terminal(RUNNING, OWNER, "")) {
+            Shell first = shell(old);
+            old.type("mine=kept\r");
+            try (WsClient thief = terminal(OTHERS, OTHER_OWNER, "?resume=" + first.token())) {
+                Shell got = shell(thief);
+                assertFalse(got.resumed());
+                assertNotEquals(first.pid(), got.pid());
+            }
+            old.type("echo still-mine\r");
+            old.awaitOutputContaining("still-mine\r\n");
+
+            try (WsClient again = terminal(RUNNING, OWNER, "?resume=" + first.token())) {
+                JsonNode attached = attached(again);
+                assertTrue(attached.path("resumed").asBoolean(), attached.toString());
+                WsClient.Closed closed = old.awaitClose(WAIT);
+                assertEquals(4001, closed.code(), closed.reason());
+                assertEquals(first.pid(), pid(again), "the same shell");
+                again.type("echo \"got=$mine\"\r");
+                again.awaitOutputContaining("got=kept\r\n");
+            }
+            container.awaitGone(first.pid());
+        }
+    }
+
     @Test
     void aStolenTokenNeverReachesTheShellOfAnotherPrincipalOrSession() throws Exception {
         Shell alices;

@@ -7,6 +7,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -120,6 +122,22 @@ public class TerminalRegistry {
             return Optional.empty();
         }
         return detached.remove(token, shell) ? Optional.of(shell) : Optional.empty();
+    }
+
+    /**
+     * The attached shell named by {@code token}, only if it is {@code principal}'s shell in {@code sessionId}: a
+     * reconnect whose old socket died without a close this server has seen takes it over. Compared whole, in
+     * constant time.
+     */
+    Optional<TerminalShell> attachedByToken(String token, String principal, String sessionId) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        byte[] wanted = token.getBytes(StandardCharsets.UTF_8);
+        return of(sessionId).stream()
+                .filter(s -> MessageDigest.isEqual(s.token().getBytes(StandardCharsets.UTF_8), wanted))
+                .filter(s -> s.principal().equals(principal))
+                .findFirst();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

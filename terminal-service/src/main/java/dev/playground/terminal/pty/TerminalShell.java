@@ -30,6 +30,8 @@ import org.jboss.logging.Logger;
 public final class TerminalShell {
 
     private static final Logger LOG = Logger.getLogger(TerminalShell.class);
+    /** Close code for a socket whose shell a newer connection with its token took over: do not reconnect. */
+    static final int TAKEN_OVER = 4001;
 
     private final String sessionId;
     private final String principal;
@@ -112,6 +114,27 @@ public final class TerminalShell {
         client.attached(token, true);
         client.queue(resumeBuffer.drain());
         LOG.infof("%s: resumed", describe());
+        return true;
+    }
+
+    /**
+     * Moves this attached shell to {@code client}, a newer connection of the same principal with the shell's token
+     * (the old one died without a close this server has seen yet: a network that vanished is noticed only when pings
+     * go unanswered). The old socket is closed with {@link #TAKEN_OVER}; the shell goes on. False when it is not
+     * attached (a detached one is resumed instead) or has ended.
+     */
+    boolean takeOver(TerminalAttachment client) {
+        TerminalAttachment old;
+        synchronized (this) {
+            if (isEnded() || exited || attachment == null || attachment == client) {
+                return false;
+            }
+            old = attachment;
+            attachment = client;
+            client.attached(token, true);
+        }
+        old.close(TAKEN_OVER, "this terminal was resumed by a newer connection");
+        LOG.infof("%s: taken over by a newer connection", describe());
         return true;
     }
 
@@ -250,15 +273,20 @@ public final class TerminalShell {
                 return;
             }
         }
-        if (client.send(bytes)) {
-            sessions.reportActivity(sessionId, principal);
-            return;
-        }
-        synchronized (this) {
-            if (attachment == null && !isEnded()) {
-                resumeBuffer.write(bytes); // the socket was lost while this waited for room
+        while (!client.send(bytes)) {
+            synchronized (this) {
+                if (attachment == client || isEnded()) {
+                    return; // the socket is going; what it could not take goes with it
+                }
+                client = attachment;
+                if (client == null) {
+                    resumeBuffer.write(bytes); // the socket was lost while this waited for room
+                    return;
+                }
             }
+            // taken over while this waited for room: the newer connection gets it
         }
+        sessions.reportActivity(sessionId, principal);
     }
 
     /** Keystrokes from the client; false when the shell is not keeping up with them. */

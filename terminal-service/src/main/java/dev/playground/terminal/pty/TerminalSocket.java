@@ -104,12 +104,18 @@ public class TerminalSocket {
                 .replaceWithVoid();
     }
 
-    /** Reattaches the client to the detached shell its token names, if that is its own in this session. */
+    /**
+     * Reattaches the client to the shell its token names, if that is its own in this session: a detached one, or one
+     * still attached to a socket that died unseen (taken over: the old socket is closed).
+     */
     private boolean resumed(TerminalAttachment client, String token, String principal, String sessionId, int cols,
             int rows) {
         TerminalShell shell = registry.claim(token, principal, sessionId).orElse(null);
         if (shell == null || !shell.resume(client)) {
-            return false;
+            shell = registry.attachedByToken(token, principal, sessionId).orElse(null);
+            if (shell == null || !shell.takeOver(client)) {
+                return false;
+            }
         }
         if (!client.bind(shell)) {
             shell.detach(client, true); // lost again already: kept as it was
