@@ -1,13 +1,10 @@
 package dev.playground.terminal.stream;
 
-import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * {@code /api/v1/executions/{id}/stream?after=}: every event of the execution as a JSON text frame, in seq order from
@@ -16,12 +13,10 @@ import io.vertx.core.buffer.Buffer;
  * is not the caller's or does not exist.
  */
 @WebSocket(path = "/api/v1/executions/{id}/stream")
-public class ExecutionStreamSocket {
-
-    private final StreamSockets streams;
+public class ExecutionStreamSocket extends StreamEndpoint {
 
     ExecutionStreamSocket(StreamSockets streams) {
-        this.streams = streams;
+        super(streams);
     }
 
     @OnOpen
@@ -34,15 +29,5 @@ public class ExecutionStreamSocket {
     @NonBlocking
     void message(String text, WebSocketConnection connection) {
         streams.message(connection, text, false);
-    }
-
-    @OnPongMessage
-    void pong(Buffer data, WebSocketConnection connection) {
-        streams.pong(connection);
-    }
-
-    @OnClose
-    void closed(WebSocketConnection connection) {
-        streams.closed(connection);
     }
 }

@@ -1,13 +1,10 @@
 package dev.playground.terminal.stream;
 
-import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * {@code /api/v1/executions/stream}: the first message {@code {"type":"run", ...request}} starts an execution
@@ -15,12 +12,10 @@ import io.vertx.core.buffer.Buffer;
  * as {@code /api/v1/executions/{id}/stream} does ({@code after=} included).
  */
 @WebSocket(path = "/api/v1/executions/stream")
-public class RunStreamSocket {
-
-    private final StreamSockets streams;
+public class RunStreamSocket extends StreamEndpoint {
 
     RunStreamSocket(StreamSockets streams) {
-        this.streams = streams;
+        super(streams);
     }
 
     @OnOpen
@@ -33,15 +28,5 @@ public class RunStreamSocket {
     @NonBlocking
     void message(String text, WebSocketConnection connection) {
         streams.message(connection, text, true);
-    }
-
-    @OnPongMessage
-    void pong(Buffer data, WebSocketConnection connection) {
-        streams.pong(connection);
-    }
-
-    @OnClose
-    void closed(WebSocketConnection connection) {
-        streams.closed(connection);
     }
 }
