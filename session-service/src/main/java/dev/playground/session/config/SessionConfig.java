@@ -184,6 +184,14 @@ public interface SessionConfig {
         /** Operations running at once on this instance, all principals together; past it 503 with Retry-After. */
         @WithDefault("32")
         int total();
+
+        /**
+         * Heap that executions' results read whole at once may take, all callers together (a result costs about three
+         * times its stored length while it is read and answered); past it 503 with Retry-After. A read is never
+         * refused while no other one runs, whatever its size.
+         */
+        @WithDefault("100663296")
+        long resultReadBytes();
     }
 
     /** One-off commands in a session. */

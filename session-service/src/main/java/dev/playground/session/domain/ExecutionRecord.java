@@ -27,6 +27,8 @@ public class ExecutionRecord {
     public Verdict verdict;
     /** The COMPLETED event's result, as JSON. */
     public String result;
+    /** That result without its output (JSON), what lists show (see {@link HistoryEntry}). */
+    public String summary;
     @Column(name = "last_seq")
     public long lastSeq;
     @Column(name = "created_at")

@@ -34,9 +34,7 @@ public class ExecutionResource {
     @GET
     @Path("/{id}")
     public Uni<ExecutionResult> get(@HeaderParam(Principal.HEADER) String owner, @PathParam("id") String id) {
-        return history.find(id, owner).flatMap(r -> r != null
-                        ? Uni.createFrom().item(history.view(r))
-                        : executor.find(id, owner))
+        return history.read(id, owner).flatMap(r -> r != null ? Uni.createFrom().item(r) : executor.find(id, owner))
                 .onItem().ifNull().failWith(() -> ApiProblem.notFound("Execution", id));
     }
 
@@ -71,7 +69,6 @@ public class ExecutionResource {
         if (limit < 1 || limit > 100) {
             throw ApiProblem.invalid("limit must be between 1 and 100; " + limit + " is not.");
         }
-        return history.latest(owner, sessionId == null || sessionId.isBlank() ? null : sessionId, limit)
-                .map(all -> all.stream().map(r -> history.view(r).summary()).toList());
+        return history.latest(owner, sessionId == null || sessionId.isBlank() ? null : sessionId, limit);
     }
 }

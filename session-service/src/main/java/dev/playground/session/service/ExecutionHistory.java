@@ -7,16 +7,21 @@ import dev.playground.contract.execution.ExecutionEventType;
 import dev.playground.contract.execution.ExecutionResult;
 import dev.playground.contract.execution.ExecutionStatus;
 import dev.playground.contract.execution.ExecutionArtifact;
+import dev.playground.contract.problem.ApiProblem;
+import dev.playground.contract.problem.ProblemType;
+import dev.playground.session.config.SessionConfig;
 import dev.playground.session.domain.ArtifactRecord;
 import dev.playground.session.domain.ArtifactRepository;
 import dev.playground.session.domain.ExecutionRecord;
 import dev.playground.session.domain.ExecutionRepository;
+import dev.playground.session.domain.HistoryEntry;
 import dev.playground.session.domain.SessionRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -35,12 +40,17 @@ public class ExecutionHistory {
     private final SessionRepository sessions;
     private final ObjectMapper json;
 
+    /** Heap reserved by results being read whole now (see {@code shares.result-read-bytes}). */
+    private final AtomicLong reading = new AtomicLong();
+    private final long readBudget;
+
     ExecutionHistory(ExecutionRepository executions, ArtifactRepository artifacts, SessionRepository sessions,
-                     ObjectMapper json) {
+                     ObjectMapper json, SessionConfig config) {
         this.executions = executions;
         this.artifacts = artifacts;
         this.sessions = sessions;
         this.json = json;
+        this.readBudget = config.shares().resultReadBytes();
     }
 
     @Incoming("execution-events")
@@ -79,6 +89,7 @@ public class ExecutionHistory {
                 r.verdict = event.result().verdict();
                 r.createdAt = event.result().createdAt() != null ? event.result().createdAt() : r.createdAt;
                 r.result = write(event.result());
+                r.summary = write(event.result().summary());
             }
             LOG.debugf("execution %s: %s recorded", r.id, status);
             Uni<Void> touch = event.sessionId() == null ? Uni.createFrom().voidItem()
@@ -114,16 +125,49 @@ public class ExecutionHistory {
         return Panache.withSession(() -> artifacts.findOwned(executionId, name, owner));
     }
 
-    public Uni<ExecutionRecord> find(String id, String owner) {
-        return Panache.withSession(() -> executions.findOwned(id, owner));
+    /**
+     * The principal's execution as the history holds it, whole; null when it does not hold it (yet). A result of an
+     * 8 MB output limit is tens of MB of JSON, and reading one takes about three times that of heap: reads at once
+     * share {@code shares.result-read-bytes}, past which the caller is told to retry (503), rather than the service
+     * running out of memory for everyone.
+     */
+    public Uni<ExecutionResult> read(String id, String owner) {
+        return Panache.withSession(() -> executions.resultLength(id, owner).flatMap(length -> {
+            long cost = 3L * (length == null ? 0 : length);
+            long before = reading.getAndAdd(cost);
+            if (before > 0 && before + cost > readBudget) {
+                reading.addAndGet(-cost);
+                return Uni.createFrom().failure(ApiProblem.of(ProblemType.BUSY, "Execution " + id + " has a large "
+                        + "result and others are being read right now; retry in a moment.").retryAfter(1));
+            }
+            return executions.findOwned(id, owner).map(r -> r == null ? null : view(r))
+                    .eventually(() -> reading.addAndGet(-cost));
+        }));
     }
 
-    public Uni<List<ExecutionRecord>> latest(String owner, String sessionId, int limit) {
-        return Panache.withSession(() -> executions.latest(owner, sessionId, limit));
+    /** The principal's newest executions as a list shows them: results without their output. */
+    public Uni<List<ExecutionResult>> latest(String owner, String sessionId, int limit) {
+        return Panache.withSession(() -> executions.latest(owner, sessionId, limit))
+                .map(entries -> entries.stream().map(this::summary).toList());
+    }
+
+    private ExecutionResult summary(HistoryEntry e) {
+        if (e.summary() != null) {
+            try {
+                ExecutionResult stored = json.readValue(e.summary(), ExecutionResult.class);
+                return new ExecutionResult(e.id(), e.sessionId(), stored.language(), stored.version(), e.status(),
+                        stored.verdict(), stored.message(), stored.compile(), stored.run(), stored.artifacts(),
+                        stored.createdAt(), stored.finishedAt());
+            } catch (JsonProcessingException ex) {
+                LOG.warnf("execution %s: stored summary unreadable", e.id());
+            }
+        }
+        return new ExecutionResult(e.id(), e.sessionId(), e.language(), null, e.status(), e.verdict(), null, null,
+                null, null, e.createdAt(), null);
     }
 
     /** What a caller sees: the whole result once COMPLETED, else what the events said so far. */
-    public ExecutionResult view(ExecutionRecord r) {
+    private ExecutionResult view(ExecutionRecord r) {
         if (r.result != null) {
             try {
                 ExecutionResult stored = json.readValue(r.result, ExecutionResult.class);
