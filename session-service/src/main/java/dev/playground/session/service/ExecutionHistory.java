@@ -21,7 +21,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -40,9 +39,8 @@ public class ExecutionHistory {
     private final SessionRepository sessions;
     private final ObjectMapper json;
 
-    /** Heap reserved by results being read whole now (see {@code shares.result-read-bytes}). */
-    private final AtomicLong reading = new AtomicLong();
-    private final long readBudget;
+    /** Heap of results being read whole now ({@code shares.result-read-bytes}). */
+    private final ReadBudget reading;
 
     ExecutionHistory(ExecutionRepository executions, ArtifactRepository artifacts, SessionRepository sessions,
                      ObjectMapper json, SessionConfig config) {
@@ -50,7 +48,7 @@ public class ExecutionHistory {
         this.artifacts = artifacts;
         this.sessions = sessions;
         this.json = json;
-        this.readBudget = config.shares().resultReadBytes();
+        this.reading = new ReadBudget(config.shares().resultReadBytes());
     }
 
     @Incoming("execution-events")
@@ -134,14 +132,12 @@ public class ExecutionHistory {
     public Uni<ExecutionResult> read(String id, String owner) {
         return Panache.withSession(() -> executions.resultLength(id, owner).flatMap(length -> {
             long cost = 3L * (length == null ? 0 : length);
-            long before = reading.getAndAdd(cost);
-            if (before > 0 && before + cost > readBudget) {
-                reading.addAndGet(-cost);
+            if (!reading.tryReserve(cost)) {
                 return Uni.createFrom().failure(ApiProblem.of(ProblemType.BUSY, "Execution " + id + " has a large "
                         + "result and others are being read right now; retry in a moment.").retryAfter(1));
             }
             return executions.findOwned(id, owner).map(r -> r == null ? null : view(r))
-                    .eventually(() -> reading.addAndGet(-cost));
+                    .eventually(() -> reading.release(cost));
         }));
     }
 
