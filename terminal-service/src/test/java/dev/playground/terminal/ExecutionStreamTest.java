@@ -16,10 +16,7 @@ import dev.playground.contract.Topics;
 import dev.playground.contract.execution.StdinMessage;
 import dev.playground.contract.testing.KafkaTestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,19 +37,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
 @QuarkusTestResource(SessionServiceStandIn.class)
-class ExecutionStreamTest {
+class ExecutionStreamTest extends SocketTest {
 
     private static final String ALICE = SessionServiceStandIn.OWNER;
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @Inject
-    Vertx vertx;
-
-    @ConfigProperty(name = "test.stand-in.url")
-    String standIn;
 
     @ConfigProperty(name = EarlyExecution.ID_KEY)
     String earlyExecution;

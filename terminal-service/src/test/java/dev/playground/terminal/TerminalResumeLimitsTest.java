@@ -16,20 +16,13 @@ import dev.playground.contract.session.SessionEventType;
 import dev.playground.contract.testing.KafkaTestBroker;
 import dev.playground.terminal.Shells.Shell;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(TerminalResumeLimitsTest.SmallBuffers.class)
 @QuarkusTestResource(KafkaTestBroker.class)
 @QuarkusTestResource(SessionServiceStandIn.class)
-class TerminalResumeLimitsTest {
+class TerminalResumeLimitsTest extends ShellContainerTest {
 
     /** A long grace and small resume buffers. */
     public static class SmallBuffers implements QuarkusTestProfile {
@@ -54,33 +47,12 @@ class TerminalResumeLimitsTest {
 
     private static final int GOING_AWAY = 1001;
 
-    @TestHTTPResource("/")
-    URI base;
-
-    @Inject
-    Vertx vertx;
-
-    @ConfigProperty(name = "test.stand-in.url")
-    String standIn;
-
-    private SessionContainer container;
-
-    @BeforeEach
-    void container() throws Exception {
-        container = new SessionContainer(standIn);
-    }
-
-    @AfterEach
-    void closeContainer() throws Exception {
-        container.close();
-    }
-
     @Test
     void aStoppedSessionEndsItsDetachedShellsToo() throws Exception {
-        try (WsClient open = terminal(SECOND, ""); TestEvents events = new TestEvents()) {
+        try (WsClient open = terminal(SECOND, OWNER, ""); TestEvents events = new TestEvents()) {
             shell(open);
             Shell kept;
-            try (WsClient lost = terminal(SECOND, "")) {
+            try (WsClient lost = terminal(SECOND, OWNER, "")) {
                 kept = shell(lost);
                 lost.goAway(GOING_AWAY);
             }
@@ -91,7 +63,7 @@ class TerminalResumeLimitsTest {
             });
             assertEquals("session stopped", open.awaitClose(WAIT).reason());
             container.awaitGone(kept.pid());
-            try (WsClient again = terminal(SECOND, "?resume=" + kept.token())) {
+            try (WsClient again = terminal(SECOND, OWNER, "?resume=" + kept.token())) {
                 assertFalse(attached(again).path("resumed").asBoolean(true), "nothing left to resume");
             }
         }
@@ -103,37 +75,33 @@ class TerminalResumeLimitsTest {
         Shell first;
         Shell second;
         Shell third;
-        try (WsClient t = terminal(RUNNING, "")) {
+        try (WsClient t = terminal(RUNNING, OWNER, "")) {
             first = shell(t);
             t.goAway(GOING_AWAY);
         }
-        try (WsClient t = terminal(RUNNING, "")) {
+        try (WsClient t = terminal(RUNNING, OWNER, "")) {
             second = shell(t);
             t.type("sleep 1; seq 1 3000; touch " + done + "\r"); // about 14 KB while detached
             t.goAway(GOING_AWAY);
         }
         await().atMost(WAIT).until(() -> container.run("test -e " + done + " && echo yes").equals("yes"));
-        try (WsClient t = terminal(RUNNING, "")) {
+        try (WsClient t = terminal(RUNNING, OWNER, "")) {
             third = shell(t);
             t.goAway(GOING_AWAY); // a third detached shell: the first, detached longest ago, ends
         }
         container.awaitGone(first.pid());
 
-        try (WsClient t = terminal(RUNNING, "?resume=" + second.token())) {
+        try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + second.token())) {
             assertTrue(attached(t).path("resumed").asBoolean());
             String replayed = t.awaitOutputContaining("3000\r\n");
             assertTrue(t.binaryBytes() <= 1024, "at most the resume buffer: " + t.binaryBytes() + " bytes");
             assertFalse(replayed.contains("\r\n1\r\n"), "the oldest output was dropped");
         }
-        try (WsClient t = terminal(RUNNING, "?resume=" + third.token())) {
+        try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + third.token())) {
             assertTrue(attached(t).path("resumed").asBoolean(), "the newer detached shells were kept");
         }
-        try (WsClient t = terminal(RUNNING, "?resume=" + first.token())) {
+        try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + first.token())) {
             assertFalse(attached(t).path("resumed").asBoolean(true));
         }
-    }
-
-    private WsClient terminal(String session, String query) throws Exception {
-        return WsClient.connect(vertx, base, "/api/v1/sessions/" + session + "/terminal" + query, OWNER);
     }
 }

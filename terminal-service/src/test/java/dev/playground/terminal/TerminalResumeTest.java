@@ -16,25 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.playground.contract.Principal;
 import dev.playground.contract.testing.KafkaTestBroker;
-import dev.playground.contract.testing.TestSecrets;
 import dev.playground.terminal.Shells.Shell;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.io.DataInputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,33 +31,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
 @QuarkusTestResource(SessionServiceStandIn.class)
-class TerminalResumeTest {
+class TerminalResumeTest extends ShellContainerTest {
 
     /** Close code of a page that reloads; any code but 1000 keeps the shell. */
     private static final int GOING_AWAY = 1001;
     /** Counts the processes running {@code sleep 4243} (the [] keeps grep from counting itself). */
     private static final String SLEEPING = "grep -la '[s]leep.4243' /proc/[0-9]*/cmdline 2>/dev/null | wc -l";
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @Inject
-    Vertx vertx;
-
-    @ConfigProperty(name = "test.stand-in.url")
-    String standIn;
-
-    private SessionContainer container;
-
-    @BeforeEach
-    void container() throws Exception {
-        container = new SessionContainer(standIn);
-    }
-
-    @AfterEach
-    void closeContainer() throws Exception {
-        container.close();
-    }
 
     @Test
     void aLostConnectionResumesTheSameShellWithWhatItPrintedMeanwhile() throws Exception {
@@ -103,9 +68,15 @@ class TerminalResumeTest {
     @Test
     void aConnectionThatBreaksWithoutACloseFrameIsResumed() throws Exception {
         String token;
-        try (Socket raw = new Socket(base.getHost(), base.getPort())) {
-            token = attachedOverRawSocket(raw);
-            raw.setSoLinger(true, 0); // closes with a TCP reset: no close frame, as a dropped network looks
+        try (RawWebSocket raw = RawWebSocket.open(base, "/api/v1/sessions/" + RUNNING + "/terminal", OWNER, WAIT)) {
+            RawWebSocket.Frame frame = raw.next();
+            while (frame.opcode() != RawWebSocket.TEXT) {
+                frame = raw.next();
+            }
+            JsonNode attached = TestEvents.JSON.readTree(frame.payload());
+            assertEquals("attached", attached.path("type").asText());
+            token = attached.path("terminal").asText();
+            raw.reset();
         }
         try (WsClient again = terminal(RUNNING, OWNER, "?resume=" + token)) {
             JsonNode attached = attached(again);
@@ -125,9 +96,7 @@ class TerminalResumeTest {
             Shell first = shell(old);
             old.type("mine=kept\r");
             try (WsClient thief = terminal(OTHERS, OTHER_OWNER, "?resume=" + first.token())) {
-                Shell got = shell(thief);
-                assertFalse(got.resumed());
-                assertNotEquals(first.pid(), got.pid());
+                newShell(thief, first);
             }
             old.type("echo still-mine\r");
             old.awaitOutputContaining("still-mine\r\n");
@@ -155,10 +124,7 @@ class TerminalResumeTest {
         }
         // Another principal with the token: in her own session, a new shell of her own; in Alice's, nothing at all.
         try (WsClient thief = terminal(OTHERS, OTHER_OWNER, "?resume=" + alices.token())) {
-            Shell got = shell(thief);
-            assertFalse(got.resumed());
-            assertNotEquals(alices.token(), got.token());
-            assertNotEquals(alices.pid(), got.pid());
+            newShell(thief, alices);
         }
         try (WsClient thief = terminal(RUNNING, OTHER_OWNER, "?resume=" + alices.token())) {
             WsClient.Closed closed = thief.awaitClose(WAIT);
@@ -168,15 +134,11 @@ class TerminalResumeTest {
         }
         // Alice's token in another of her sessions: a new shell there.
         try (WsClient elsewhere = terminal(SECOND, OWNER, "?resume=" + alices.token())) {
-            Shell got = shell(elsewhere);
-            assertFalse(got.resumed());
-            assertNotEquals(alices.pid(), got.pid());
+            newShell(elsewhere, alices);
         }
         // A token that only begins like hers is another token.
         try (WsClient guess = terminal(RUNNING, OWNER, "?resume=" + alices.token().substring(0, 20))) {
-            Shell got = shell(guess);
-            assertFalse(got.resumed());
-            assertNotEquals(alices.pid(), got.pid());
+            newShell(guess, alices);
         }
         // None of it took the shell from her.
         try (WsClient alice = terminal(RUNNING, OWNER, "?resume=" + alices.token())) {
@@ -195,9 +157,7 @@ class TerminalResumeTest {
         } // closes with 1000
         container.awaitGone(closed.pid());
         try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + closed.token())) {
-            Shell got = shell(t);
-            assertFalse(got.resumed());
-            assertNotEquals(closed.pid(), got.pid());
+            newShell(t, closed);
         }
     }
 
@@ -213,9 +173,7 @@ class TerminalResumeTest {
         container.awaitGone(lost.pid());
         assertEquals("0", container.run(SLEEPING), "its foreground program ended with it");
         try (WsClient t = terminal(RUNNING, OWNER, "?resume=" + lost.token())) {
-            Shell got = shell(t);
-            assertFalse(got.resumed());
-            assertNotEquals(lost.pid(), got.pid());
+            newShell(t, lost);
         }
     }
 
@@ -240,41 +198,12 @@ class TerminalResumeTest {
         }
     }
 
-    /** Opens a terminal by hand on {@code raw} and returns the token of its attached message. */
-    private static String attachedOverRawSocket(Socket raw) throws Exception {
-        String path = "/api/v1/sessions/" + RUNNING + "/terminal";
-        OutputStream out = raw.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII)) + "\r\n"
-                + Principal.HEADER + ": " + OWNER + "\r\n" + Principal.SIGNATURE_HEADER + ": " + TestSecrets.sign(OWNER)
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        raw.setSoTimeout((int) WAIT.toMillis());
-        DataInputStream in = new DataInputStream(raw.getInputStream());
-        String headers = "";
-        while (!headers.endsWith("\r\n\r\n")) {
-            headers += (char) in.readUnsignedByte();
-        }
-        assertTrue(headers.startsWith("HTTP/1.1 101"), headers);
-        while (true) { // frames until the first text frame
-            int opcode = in.readUnsignedByte() & 0x0f;
-            int length = in.readUnsignedByte() & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = (int) in.readLong();
-            }
-            byte[] payload = in.readNBytes(length);
-            if (opcode == 0x1) {
-                JsonNode attached = TestEvents.JSON.readTree(payload);
-                assertEquals("attached", attached.path("type").asText());
-                return attached.path("terminal").asText();
-            }
-        }
-    }
-
-    private WsClient terminal(String session, String principal, String query) throws Exception {
-        return WsClient.connect(vertx, base, "/api/v1/sessions/" + session + "/terminal" + query, principal);
+    /** The socket got a shell of its own: not resumed, and not {@code other}. */
+    private static Shell newShell(WsClient client, Shell other) throws Exception {
+        Shell got = shell(client);
+        assertFalse(got.resumed());
+        assertNotEquals(other.pid(), got.pid());
+        assertNotEquals(other.token(), got.token());
+        return got;
     }
 }

@@ -12,10 +12,7 @@ import dev.playground.contract.session.SessionEvent;
 import dev.playground.contract.session.SessionEventType;
 import dev.playground.contract.testing.KafkaTestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,19 +31,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestBroker.class)
 @QuarkusTestResource(SessionServiceStandIn.class)
-class TerminalSocketTest {
+class TerminalSocketTest extends SocketTest {
 
     private static final String TERMINAL = "/api/v1/sessions/" + SessionServiceStandIn.RUNNING + "/terminal";
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @Inject
-    Vertx vertx;
-
-    @ConfigProperty(name = "test.stand-in.url")
-    String standIn;
 
     private static DockerClient docker;
 
