@@ -60,6 +60,7 @@ final class Faults {
         for (String owner : new String[] {"e2e-alice", "e2e-bob"}) {
             Gateway.as(owner).get("/api/v1/sessions").json().forEach(s -> containerSessions.remove(s.get("id").asText()));
         }
+        containerSessions.removeAll(Host.pooledSessions());
         return containerSessions;
     }
 }

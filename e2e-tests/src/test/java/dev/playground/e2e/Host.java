@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -107,6 +108,16 @@ public final class Host {
 
     static List<String> volumes(String key, String value) {
         return onEveryEngine("volume", "ls", "-q", "--filter", "label=" + key + "=" + value);
+    }
+
+    /**
+     * Ids of the pooled sessions session-service keeps ready (made ahead of demand; owned by nobody until a new session
+     * takes one), as its database records them: their containers have a live record no principal can list.
+     */
+    public static Set<String> pooledSessions() {
+        String out = docker("exec", stackContainer("postgres"), "psql", "-U", "playground", "-d", "playground", "-Atc",
+                "select id from session where owner = '-' and state in ('STARTING', 'RUNNING')");
+        return Set.copyOf(lines(out));
     }
 
     /** The container of a compose service, e.g. "executor-service" or, in hosts mode, "executor-service-2". */

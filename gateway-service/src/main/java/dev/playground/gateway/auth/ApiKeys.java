@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
 public class ApiKeys {
 
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
-    private static final Pattern PRINCIPAL = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    // Starts with a letter or digit: "-" is the owner of what no principal owns yet (warm sandboxes, pooled sessions).
+    private static final Pattern PRINCIPAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Map<String, byte[]> hashByPrincipal;
@@ -47,7 +48,7 @@ public class ApiKeys {
             String hash = colon > 0 ? trimmed.substring(colon + 1) : "";
             if (!PRINCIPAL.matcher(principal).matches() || !SHA256_HEX.matcher(hash).matches()) {
                 throw new IllegalArgumentException("GATEWAY_API_KEYS entry '" + abbreviate(trimmed)
-                        + "' is not principal:sha256hex (principal of [A-Za-z0-9._@-], 64 hex digits)");
+                        + "' is not principal:sha256hex (principal of [A-Za-z0-9._@-] starting with a letter or digit, 64 hex digits)");
             }
             result.put(principal, HexFormat.of().parseHex(hash));
         }

@@ -1,5 +1,6 @@
 package dev.playground.contract.auth;
 
+import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.Principal;
 import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
@@ -47,6 +48,9 @@ public class PrincipalVerification {
         String signature = rc.request().getHeader(Principal.SIGNATURE_HEADER);
         if (principal == null || principal.isBlank()) {
             refuse(rc, "The " + Principal.HEADER + " header is missing: requests reach this service through the gateway.");
+        } else if (principal.equals(ContainerLabels.NO_OWNER)) {
+            // the owner of what no principal owns yet (warm sandboxes, pooled sessions): never a caller
+            refuse(rc, "The principal '" + principal + "' is reserved.");
         } else if (!auth.verify(principal, signature, Instant.now())) {
             refuse(rc, "The " + Principal.HEADER + " header is not signed by this deployment (or the signature is"
                     + " older than " + InternalAuth.MAX_AGE.toMinutes() + " minutes): requests reach this service"

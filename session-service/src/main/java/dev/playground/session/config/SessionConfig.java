@@ -158,6 +158,32 @@ public interface SessionConfig {
         /** Most live sessions on one sandbox host. */
         @WithDefault("200")
         int maxPerHost();
+
+        /** Sessions made ahead of demand (service/SessionPool). */
+        Pool pool();
+    }
+
+    /**
+     * Sessions made ahead of demand, per sandbox host and template image: a record owned by nobody, RUNNING on a new
+     * container and an empty workspace volume, with the default limits. A new session of a pooled template that asks
+     * for the default limits takes one; any other starts its own container.
+     */
+    interface Pool {
+        /** Templates whose image is pooled (templates sharing an image share its pool); empty: no pool. */
+        @WithDefault("python,node")
+        java.util.List<String> templates();
+
+        /** Ready sessions kept per sandbox host and pooled image; 0: no pool. */
+        @WithDefault("2")
+        int size();
+
+        /** A ready session older than this is replaced (it runs the image it was made from, and the image may change). */
+        @WithDefault("30m")
+        Duration maxAge();
+
+        /** How often pools are topped up (besides right after a session was taken) and old ones replaced. */
+        @WithDefault("5s")
+        Duration interval();
     }
 
     /** The workspace file API. */

@@ -1,5 +1,6 @@
 package dev.playground.session.domain;
 
+import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.session.SessionState;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -16,6 +17,13 @@ import java.util.List;
 @Entity
 @Table(name = "session")
 public class SessionRecord {
+    /**
+     * The owner of a pooled session (made ahead of demand, service/SessionPool) until a new session takes it: the
+     * owner label of what no principal owns yet; no principal may have this name (the gateway's key names start with a
+     * letter or digit, and every service refuses it as a caller).
+     */
+    public static final String POOLED = ContainerLabels.NO_OWNER;
+
     @Id
     public String id;
     public String owner;

@@ -112,7 +112,7 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     }
 
     public Uni<List<SessionRecord>> idleRunning(Instant now) {
-        return list("state = ?1", SessionState.RUNNING)
+        return list("state = ?1 and owner <> ?2", SessionState.RUNNING, SessionRecord.POOLED)
                 .map(all -> all.stream()
                         .filter(s -> s.lastActiveAt.plusSeconds(s.idleTimeoutSeconds).isBefore(now))
                         .toList());
@@ -135,10 +135,61 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     /** The load of every host that has a live session. */
     public Uni<List<HostLoad>> loadByHost() {
         return getSession().flatMap(s -> s.createSelectionQuery("select host, count(*), coalesce(sum(memoryMb), 0) from "
-                        + "SessionRecord where state in :live group by host", Object[].class)
-                .setParameter("live", List.of(SessionState.STARTING, SessionState.RUNNING)).getResultList())
+                        + "SessionRecord where state in :live and owner <> :pooled group by host", Object[].class)
+                .setParameter("live", List.of(SessionState.STARTING, SessionState.RUNNING))
+                .setParameter("pooled", SessionRecord.POOLED).getResultList())
                 .map(rows -> rows.stream().map(r -> new HostLoad((String) r[0], ((Number) r[1]).longValue(),
                         ((Number) r[2]).longValue())).toList());
+    }
+
+    /**
+     * Within the caller's transaction: a ready pooled session (RUNNING, owned by nobody, made after {@code madeAfter})
+     * on {@code host} with exactly the given image and limits, locked for this transaction; null when there is none.
+     * {@code skip locked}: two requests at once take two different ones (or one of them none), never the same.
+     */
+    public Uni<SessionRecord> takePooled(String host, String image, int memoryMb, double cpus, int pids, int diskMb,
+                                         Instant madeAfter) {
+        return getSession().flatMap(s -> s.createNativeQuery("select id from session where owner = :pooled"
+                                + " and state = 'RUNNING' and host = :host and image = :image and memory_mb = :memory"
+                                + " and cpus = :cpus and pids = :pids and disk_mb = :disk and created_at > :after"
+                                + " order by created_at limit 1 for update skip locked", String.class)
+                        .setParameter("pooled", SessionRecord.POOLED).setParameter("host", host)
+                        .setParameter("image", image).setParameter("memory", memoryMb).setParameter("cpus", cpus)
+                        .setParameter("pids", pids).setParameter("disk", diskMb).setParameter("after", madeAfter)
+                        .getResultList())
+                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().nullItem() : findById(ids.get(0)));
+    }
+
+    /** How many pooled sessions are ready or being made, per host and image. */
+    public record PoolCount(String host, String image, long sessions) {
+    }
+
+    public Uni<List<PoolCount>> countPooled() {
+        return getSession().flatMap(s -> s.createSelectionQuery("select host, image, count(*) from SessionRecord "
+                        + "where owner = :pooled and state in :live group by host, image", Object[].class)
+                .setParameter("pooled", SessionRecord.POOLED)
+                .setParameter("live", List.of(SessionState.STARTING, SessionState.RUNNING)).getResultList())
+                .map(rows -> rows.stream().map(r -> new PoolCount((String) r[0], (String) r[1],
+                        ((Number) r[2]).longValue())).toList());
+    }
+
+    /**
+     * Pooled sessions to replace: ready ones made before {@code madeBefore}, ones still being made since before
+     * {@code startingBefore} (their maker died), and any that stopped or were lost.
+     */
+    public Uni<List<SessionRecord>> pooledToReplace(Instant madeBefore, Instant startingBefore) {
+        return list("owner = ?1 and ((state = ?2 and createdAt < ?3) or (state = ?4 and lastActiveAt < ?5)"
+                        + " or state not in ?6)", SessionRecord.POOLED, SessionState.RUNNING, madeBefore,
+                SessionState.STARTING, startingBefore, List.of(SessionState.STARTING, SessionState.RUNNING));
+    }
+
+    /**
+     * Forgets a pooled session still as it was read (nobody's, in {@code state}): its row goes, and with it every claim
+     * on its container and volume, which the caller (or else the reconciler, which removes what no live record names)
+     * removes next.
+     */
+    public Uni<Boolean> forgetPooled(String id, SessionState state) {
+        return delete("id = ?1 and owner = ?2 and state = ?3", id, SessionRecord.POOLED, state).map(n -> n == 1);
     }
 
     public Uni<List<SessionRecord>> notDeleted() {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -41,11 +42,13 @@ public class SessionService {
     private final SessionEvents events;
     private final SessionConfig config;
     private final Placement placement;
+    private final SessionPool pool;
     private final Vertx vertx;
 
     SessionService(SessionRepository sessions, SessionContainers containers, SessionEvents events,
-                   SessionConfig config, Placement placement, Vertx vertx) {
+                   SessionConfig config, Placement placement, SessionPool pool, Vertx vertx) {
         this.placement = placement;
+        this.pool = pool;
         this.sessions = sessions;
         this.containers = containers;
         this.events = events;
@@ -95,14 +98,24 @@ public class SessionService {
         return Panache.withSession(() -> sessions.listOwned(owner));
     }
 
+    /**
+     * A new session: a pooled one that fits it when its host has one (its container already runs), else a record of
+     * its own whose container is created and started now.
+     */
     public Uni<SessionRecord> create(String owner, CreateCommand cmd) {
-        SessionRecord s = validate(owner, cmd);
+        SessionRecord wanted = validate(owner, cmd);
         return Panache.withTransaction(() -> roomForOneMore(owner, "Stop or delete one first.")
                         .chain(sessions::loadByHost)
-                        .invoke(load -> s.host = placement.choose(s.memoryMb, load))
-                        .chain(() -> sessions.persist(s)))
-                .invoke(() -> events.publish(s.id, owner, SessionEventType.CREATED))
-                .flatMap(x -> launch(s, SessionEventType.CREATED));
+                        .invoke(load -> wanted.host = placement.choose(wanted.memoryMb, load))
+                        .chain(() -> pool.take(wanted))
+                        .chain(pooled -> pooled != null ? Uni.createFrom().item(pooled) : sessions.persist(wanted)))
+                .invoke(s -> {
+                    events.publish(s.id, owner, SessionEventType.CREATED);
+                    if (s != wanted) {
+                        pool.refillSoon();
+                    }
+                })
+                .flatMap(s -> launch(s, SessionEventType.CREATED));
     }
 
     /**
@@ -179,10 +192,12 @@ public class SessionService {
     private Uni<SessionRecord> launchOnce(SessionRecord s) {
         return blocking(() -> {
             String containerId = s.containerId;
-            if (containerId == null || containers.state(s.host, containerId).isEmpty()) {
+            Optional<String> state = containers.state(s.host, containerId);
+            if (state.isEmpty()) {
                 containerId = containers.create(s);
             }
-            if (!containers.start(s.host, containerId)) {
+            // a pooled session's container runs already: one inspect, no start
+            if (!"running".equals(state.orElse("")) && !containers.start(s.host, containerId)) {
                 containerId = containers.create(s);
                 containers.start(s.host, containerId);
             }
