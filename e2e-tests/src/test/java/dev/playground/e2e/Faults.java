@@ -51,7 +51,16 @@ final class Faults {
                 "a run cut off by a fault is recorded as failed, not left RUNNING forever: " + cut);
     }
 
-    /** Session containers of this stack that no live session record (of the e2e principals) owns. */
+    /** Within a reconcile interval (60 s) and some, every session container of this stack has a live record. */
+    static void everySessionContainerHasARecord() {
+        try {
+            Await.upTo(Duration.ofSeconds(90)).until(() -> sessionContainersWithoutRecord().isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("session containers without a record: " + sessionContainersWithoutRecord(), e);
+        }
+    }
+
+    /** Session containers of this stack that no live session record (of the e2e principals, or the pool) owns. */
     static Set<String> sessionContainersWithoutRecord() {
         Set<String> containerSessions = new HashSet<>();
         for (String c : Host.containers("playground.kind", "session")) {

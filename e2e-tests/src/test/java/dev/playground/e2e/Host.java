@@ -116,7 +116,7 @@ public final class Host {
      */
     public static Set<String> pooledSessions() {
         String out = docker("exec", stackContainer("postgres"), "psql", "-U", "playground", "-d", "playground", "-Atc",
-                "select id from session where owner = '-' and state in ('STARTING', 'RUNNING')");
+                "select id from session where owner = '-' and state <> 'DELETED'");
         return Set.copyOf(lines(out));
     }
 
