@@ -120,6 +120,16 @@ public final class Host {
         return Set.copyOf(lines(out));
     }
 
+    /** How many pooled sessions of {@code image} are ready (RUNNING) on the sandbox host that has the fewest. */
+    public static int readyPooledSessions(String image) {
+        String out = docker("exec", stackContainer("postgres"), "psql", "-U", "playground", "-d", "playground", "-Atc",
+                "select count(*) from session where owner = '-' and state = 'RUNNING' and image = '"
+                        + image.replace("'", "") + "' group by host");
+        List<String> counts = lines(out);
+        int hosts = Math.max(1, SANDBOX_HOSTS.size());
+        return counts.size() < hosts ? 0 : counts.stream().mapToInt(Integer::parseInt).min().orElse(0);
+    }
+
     /** The container of a compose service, e.g. "executor-service" or, in hosts mode, "executor-service-2". */
     public static String stackContainer(String service) {
         String id = docker("ps", "-aq", "--filter", "label=com.docker.compose.service=" + service,

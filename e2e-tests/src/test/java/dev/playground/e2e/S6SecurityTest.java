@@ -128,6 +128,47 @@ class S6SecurityTest {
         }
     }
 
+    /**
+     * Sessions taken from the pool: one left something behind (a file, a /tmp entry, a process) for the next taker,
+     * or two principals got the same container.
+     */
+    @Test
+    void aPooledSessionIsMadeAheadAndNothingOfAnotherSessionIsInIt() throws Exception {
+        Await.upTo(Duration.ofSeconds(90)).until(() -> Host.readyPooledSessions("playground/runtime-python:latest") >= 2);
+        Thread.sleep(1500); // so a session from the pool is visibly older than the request that took it
+        long asked = System.nanoTime();
+        String first = alice.createSession(obj("template", "python")).get("id").asText();
+        assertEquals("RUNNING", alice.get("/api/v1/sessions/" + first).json().get("state").asText(),
+                "a pooled session is RUNNING in the answer to its POST");
+        // its init started before the request was sent: the container was made ahead of demand
+        JsonNode age = alice.exec(first, "echo $(( $(cut -d' ' -f1 /proc/uptime | tr -d .) - $(cut -d' ' -f22 /proc/1/stat) ))");
+        double elapsed = (System.nanoTime() - asked) / 1e9;
+        double initAge = Long.parseLong(age.get("stdout").asText().trim()) / 100.0;
+        assertTrue(initAge > elapsed + 1.0, "init " + initAge + " s old, request " + elapsed + " s ago: not from the pool");
+
+        // alice leaves a file, a /tmp entry and a process behind, then deletes the session
+        alice.exec(first, "echo alice > left.txt; echo alice > /tmp/left; nohup sleep 1000 > /dev/null 2>&1 &");
+        assertEquals("2\n", alice.exec(first, "grep -lx sleep /proc/[0-9]*/comm | wc -l").get("stdout").asText(),
+                "alice's background sleep runs beside the container's own");
+        Gateway.ok(alice.delete("/api/v1/sessions/" + first));
+
+        // the next sessions, bob's and alice's own, come from the pool and hold nothing of it
+        String forBob = awaitRunning(bob, bob.createSession(obj("template", "python")).get("id").asText());
+        String again = awaitRunning(alice, alice.createSession(obj("template", "python")).get("id").asText());
+        try {
+            for (var taken : List.of(Map.entry(bob, forBob), Map.entry(alice, again))) {
+                JsonNode seen = taken.getKey().exec(taken.getValue(),
+                        "ls -A /workspace | wc -l; ls -A /tmp | wc -l; grep -lx sleep /proc/[0-9]*/comm | wc -l");
+                assertEquals("0\n0\n1\n", seen.get("stdout").asText(),
+                        "an empty workspace and /tmp, and only the container's own sleep: " + seen);
+            }
+            assertFalse(forBob.equals(again) || forBob.equals(first) || again.equals(first));
+        } finally {
+            bob.delete("/api/v1/sessions/" + forBob);
+            alice.delete("/api/v1/sessions/" + again);
+        }
+    }
+
     /** 3. A preview on the API's origin could plant a service worker over it. */
     @Test
     void aPreviewIsServedOnItsOwnOriginOnlyWithACookieOfThatOrigin() {
