@@ -171,6 +171,44 @@ class SessionRunAndReaperTest {
     }
 
     @Test
+    void aRunCutOffBeforeAnyOfItsEventsReachedKafkaIsClosedForThePrincipalItsSandboxNames() throws Exception {
+        // Its executor (and Kafka with it, as when the engine dies) went before even QUEUED was on the topic: a cold
+        // sandbox says whose run it was by its owner label, a claimed warm one by its name.
+        Instant since = Instant.now().minusSeconds(5);
+        String cold = UUID.randomUUID().toString();
+        String warm = UUID.randomUUID().toString();
+        String owner = newPrincipal() + "@example.org";
+        String coldSandbox = crashedRun(cold, owner);
+        var poolLabels = new java.util.HashMap<>(ContainerLabels.of(config.instance(), ContainerLabels.KIND_POOL,
+                UUID.randomUUID().toString(), ContainerLabels.NO_OWNER));
+        poolLabels.put(ContainerLabels.BOOT, "an-earlier-process");
+        String warmSandbox = docker.createContainerCmd("playground/runtime-python:latest").withCmd("sleep", "infinity")
+                .withName(dev.playground.executor.sandbox.SandboxRunner.claimedName(warm, "python", "3.13", owner))
+                .withLabels(poolLabels).exec().getId();
+        docker.startContainerCmd(warmSandbox).exec();
+        try {
+            reaper.reap();
+            for (String id : List.of(cold, warm)) {
+                List<ExecutionEvent> events = ExecutionTestSupport.eventsNowOf(id, since);
+                assertEquals(1, events.size(), events.toString());
+                ExecutionEvent closed = events.get(0);
+                assertEquals(ExecutionEventType.COMPLETED, closed.type());
+                assertEquals(1, closed.seq());
+                assertEquals(owner, closed.owner());
+                assertEquals(Verdict.INTERNAL_ERROR, closed.result().verdict());
+                assertEquals("python", closed.result().language());
+            }
+            assertFalse(exists(coldSandbox) || exists(warmSandbox), "both sandboxes are removed");
+        } finally {
+            for (String c : List.of(coldSandbox, warmSandbox)) {
+                if (exists(c)) {
+                    docker.removeContainerCmd(c).withForce(true).exec();
+                }
+            }
+        }
+    }
+
+    @Test
     void anOrphanWhoseRunAlreadyCompletedGetsNoSecondCompleted() throws Exception {
         Instant since = Instant.now().minusSeconds(5);
         String id = UUID.randomUUID().toString();

@@ -33,7 +33,7 @@ public final class ContainerLabels {
     public static final String KIND_SESSION = "session";
     /**
      * A warm execution sandbox waiting for a run (executor-service's pool). When a run takes it, it is renamed
-     * {@code playground-exec-<executionId>_<language>_<version>}: labels cannot change, the name can.
+     * {@code playground-exec-<executionId>_<language>_<version>_<principal in hex>}: labels cannot change, the name can.
      */
     public static final String KIND_POOL = "pool";
     /** The owner label of a container no principal owns yet (a warm sandbox). */

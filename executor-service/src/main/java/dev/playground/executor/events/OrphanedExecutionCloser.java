@@ -1,6 +1,7 @@
 package dev.playground.executor.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.playground.contract.ContainerLabels;
 import dev.playground.contract.Topics;
 import dev.playground.contract.execution.ExecutionEvent;
 import dev.playground.contract.execution.ExecutionEventType;
@@ -52,7 +53,10 @@ public class OrphanedExecutionCloser {
         CLOSED,
         /** Its events already end with COMPLETED: nothing to add. */
         ALREADY_CLOSED,
-        /** No event of it in the partition since {@code orphan-lookback} before its sandbox: nothing to close. */
+        /**
+         * No event of it in the partition since {@code orphan-lookback} before its sandbox, and a sandbox that names no
+         * principal: nothing to close it for.
+         */
         NO_EVENTS,
         /** Kafka did not answer in time (or the send is still in flight): keep the sandbox, try on the next pass. */
         RETRY
@@ -106,11 +110,14 @@ public class OrphanedExecutionCloser {
                     e.toString());
             return Closing.RETRY;
         }
-        if (history.lastSeq == 0) {
-            LOG.warnf("execution %s: its sandbox outlived its executor but no event of it is on %s since %s; nothing "
-                    + "to close", id, Topics.EXECUTION_EVENTS, sandboxCreated.minus(config.orphanLookback()));
+        if (history.lastSeq == 0 && (orphan.owner() == null || orphan.owner().equals(ContainerLabels.NO_OWNER))) {
+            LOG.warnf("execution %s: its sandbox outlived its executor but no event of it is on %s since %s and its "
+                    + "sandbox names no principal; nothing to close", id, Topics.EXECUTION_EVENTS,
+                    sandboxCreated.minus(config.orphanLookback()));
             return Closing.NO_EVENTS;
         }
+        // With no event on the topic (its executor died before even QUEUED reached Kafka), the sandbox is the only
+        // evidence the run was accepted: it is closed as seq 1, for the principal its sandbox names.
         if (history.completed) {
             return Closing.ALREADY_CLOSED;
         }

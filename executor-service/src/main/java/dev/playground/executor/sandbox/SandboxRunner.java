@@ -18,6 +18,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -88,10 +89,22 @@ public class SandboxRunner {
 
     /**
      * The name a warm sandbox takes when a run claims it: its labels (made before the run existed) cannot say whose
-     * run it holds, so its name does, for the reaper of a later process.
+     * run it holds, so its name does, for the reaper of a later process: the run, its language and version, and its
+     * principal in hex (a principal may hold '@', which a container name may not).
      */
-    static String claimedName(String executionId, String language, String version) {
-        return EXEC_PREFIX + executionId + "_" + safe(language) + "_" + safe(version);
+    public static String claimedName(String executionId, String language, String version, String owner) {
+        return EXEC_PREFIX + executionId + "_" + safe(language) + "_" + safe(version) + "_"
+                + HexFormat.of().formatHex(owner.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The principal a claimed warm sandbox's name carries; null when it carries none (or not in hex). */
+    static String ownerInName(String part) {
+        try {
+            return part == null || part.isEmpty() ? null
+                    : new String(HexFormat.of().parseHex(part), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String safe(String part) {
@@ -181,7 +194,7 @@ public class SandboxRunner {
             var taken = pool == null ? java.util.Optional.<WarmPool.Warm>empty()
                     : pool.take(host, job.image(), startMemoryMb(job), job.pids());
             if (taken.isPresent()) {
-                containerId = claim(docker, taken.get(), executionId, language, version, startMemoryMb(job));
+                containerId = claim(docker, taken.get(), executionId, owner, language, version, startMemoryMb(job));
                 warm = containerId != null;
             }
             if (!warm) {
@@ -272,11 +285,11 @@ public class SandboxRunner {
      * (runc changes a running container's cgroup; under gVisor the pool gave only a sandbox of the same memory).
      * Null, the sandbox removed, when the engine refused: the run then starts cold. Nothing was sent to it yet.
      */
-    private String claim(DockerClient docker, WarmPool.Warm warm, String executionId, String language, String version,
-            long memoryMb) {
+    private String claim(DockerClient docker, WarmPool.Warm warm, String executionId, String owner, String language,
+            String version, long memoryMb) {
         try {
             SandboxHosts.onFreshConnection(() -> docker.renameContainerCmd(warm.containerId())
-                    .withName(claimedName(executionId, language, version)).exec());
+                    .withName(claimedName(executionId, language, version, owner)).exec());
             if (warm.memoryMb() != memoryMb) {
                 long bytes = factory.spec(memoryMb, warm.pids()).cgroupMemoryBytes();
                 docker.updateContainerCmd(warm.containerId()).withMemory(bytes).withMemorySwap(bytes).exec();
@@ -448,9 +461,9 @@ public class SandboxRunner {
             String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
             var created = java.time.Instant.ofEpochSecond(c.getCreated());
             if (name.startsWith(EXEC_PREFIX)) {
-                String[] parts = name.substring(EXEC_PREFIX.length()).split("_", 3);
-                found.add(new Sandbox(c.getId(), parts[0], null, parts.length > 1 ? parts[1] : null,
-                        parts.length > 2 ? parts[2] : null, created));
+                String[] parts = name.substring(EXEC_PREFIX.length()).split("_", 4);
+                found.add(new Sandbox(c.getId(), parts[0], parts.length > 3 ? ownerInName(parts[3]) : null,
+                        parts.length > 1 ? parts[1] : null, parts.length > 2 ? parts[2] : null, created));
             } else if (pool == null || !pool.boot().equals(c.getLabels().get(ContainerLabels.BOOT))) {
                 found.add(new Sandbox(c.getId(), null, null, null, null, created));
             }
