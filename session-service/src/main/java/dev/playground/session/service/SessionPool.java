@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -180,23 +179,11 @@ public class SessionPool {
 
     private SessionRecord newPooled(String host, String image) {
         var c = config.session();
-        SessionRecord s = new SessionRecord();
-        s.id = UUID.randomUUID().toString();
-        s.owner = SessionRecord.POOLED;
-        s.template = c.pool().templates().stream().map(String::trim)
+        String template = c.pool().templates().stream().map(String::trim)
                 .filter(t -> image.equals(c.images().get(t))).findFirst().orElse(image);
-        s.image = image;
+        SessionRecord s = SessionService.starting(SessionRecord.POOLED, template, image, List.of(), c.defaultMemoryMb(),
+                c.defaultCpus(), c.defaultPids(), c.defaultDiskMb(), (int) c.defaultIdleTimeout().toSeconds());
         s.host = host;
-        s.volumeName = SessionContainers.volumeName(s.id);
-        s.state = SessionState.STARTING;
-        s.ports = List.of();
-        s.memoryMb = c.defaultMemoryMb();
-        s.cpus = c.defaultCpus();
-        s.pids = c.defaultPids();
-        s.diskMb = c.defaultDiskMb();
-        s.idleTimeoutSeconds = (int) c.defaultIdleTimeout().toSeconds();
-        s.createdAt = Instant.now();
-        s.lastActiveAt = s.createdAt;
         return s;
     }
 

@@ -334,19 +334,26 @@ public class SessionService {
         if (cpus < 0.05 || cpus > c.maxCpus()) {
             throw ApiProblem.invalid("limits.cpus must be between 0.05 and " + c.maxCpus() + "; " + cpus + " is not.");
         }
+        return starting(owner, cmd.template(), c.images().get(cmd.template()), List.copyOf(ports), memory, cpus, pids,
+                disk, idle);
+    }
+
+    /** A new session's record, STARTING now, on a workspace volume of its own (also a pooled one's, SessionPool). */
+    static SessionRecord starting(String owner, String template, String image, List<Integer> ports, int memoryMb,
+                                  double cpus, int pids, int diskMb, int idleTimeoutSeconds) {
         SessionRecord s = new SessionRecord();
         s.id = UUID.randomUUID().toString();
         s.owner = owner;
-        s.template = cmd.template();
-        s.image = c.images().get(cmd.template());
+        s.template = template;
+        s.image = image;
         s.volumeName = SessionContainers.volumeName(s.id);
         s.state = SessionState.STARTING;
-        s.ports = List.copyOf(ports);
-        s.memoryMb = memory;
+        s.ports = ports;
+        s.memoryMb = memoryMb;
         s.cpus = cpus;
         s.pids = pids;
-        s.diskMb = disk;
-        s.idleTimeoutSeconds = idle;
+        s.diskMb = diskMb;
+        s.idleTimeoutSeconds = idleTimeoutSeconds;
         s.createdAt = Instant.now();
         s.lastActiveAt = s.createdAt;
         return s;
