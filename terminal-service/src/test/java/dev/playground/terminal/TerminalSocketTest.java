@@ -283,6 +283,38 @@ class TerminalSocketTest extends SocketTest {
         waitFor(() -> processesMatching("yes.flood") == 0, "the flooding program ended with its terminal");
     }
 
+    @Test
+    void aClientThatPausesMakesTheProgramWaitAndThenGetsEveryByteInOrder() throws Exception {
+        int last = 1_500_000; // ~12 MB: far more than the 1 MiB budget and the socket buffers between can hold
+        try (WsClient t = terminal("")) {
+            t.type("stty -echo; echo go\r");
+            t.awaitOutputContaining("go\r\n");
+            t.clearOutput();
+            t.stopReading();
+            t.type("seq 1 " + last + "; echo END-OF-SEQ\r");
+            Thread.sleep(1000); // within the 2 s a client may stay full
+            assertEquals(1, processesMatching("seq.1." + last), "seq waits: its terminal is not read");
+            t.resumeReading();
+            int expected = 1;
+            String carry = "";
+            boolean done = false;
+            while (!done) {
+                String chunk = carry + t.takeOutput(s -> s.length() >= 1 << 20 || s.contains("END-OF-SEQ"), WAIT);
+                int cut = chunk.lastIndexOf('\n') + 1;
+                carry = chunk.substring(cut);
+                for (String line : chunk.substring(0, cut).split("\r\n")) {
+                    if (line.startsWith("END-OF-SEQ")) {
+                        done = true;
+                    } else if (!done && line.matches("\\d+")) {
+                        assertEquals(expected++, Integer.parseInt(line), "the lines arrive whole and in order");
+                    }
+                }
+                done |= carry.startsWith("END-OF-SEQ");
+            }
+            assertEquals(last + 1, expected, "every line arrived");
+        }
+    }
+
     private int processesMatching(String pattern) {
         // The [] keeps the pattern from matching grep's own command line.
         String regex = "[" + pattern.charAt(0) + "]" + pattern.substring(1);

@@ -26,6 +26,8 @@ final class WsClient implements AutoCloseable {
     }
 
     static final int RECEIVE_BUFFER = 256 * 1024;
+    /** Output held for the test at most; past it the client stops reading, as a terminal that cannot draw faster. */
+    private static final int HELD = 8 << 20;
 
     private final WebSocketClient client;
     private final WebSocket socket;
@@ -33,6 +35,9 @@ final class WsClient implements AutoCloseable {
     private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private volatile long binaryBytes;
+    /** Guarded by output: the test stopped reading ({@link #stopReading}), or the held output is full. */
+    private boolean stopped;
+    private boolean full;
 
     private WsClient(WebSocketClient client, WebSocket socket) {
         this.client = client;
@@ -40,8 +45,11 @@ final class WsClient implements AutoCloseable {
         socket.binaryMessageHandler(b -> {
             synchronized (output) {
                 binaryBytes += b.length();
-                if (output.size() < (8 << 20)) {
-                    output.writeBytes(b.getBytes());
+                output.writeBytes(b.getBytes());
+                if (output.size() >= HELD && !stopped) {
+                    // what the test has not looked at yet is held, not dropped: stop reading until it takes some
+                    socket.pause();
+                    full = true;
                 }
                 output.notifyAll();
             }
@@ -100,6 +108,15 @@ final class WsClient implements AutoCloseable {
         }
     }
 
+    /** As {@link #awaitOutput}, and forgets what it returns in the same step (nothing that arrives between is lost). */
+    String takeOutput(Predicate<String> until, Duration timeout) throws InterruptedException, TimeoutException {
+        synchronized (output) {
+            String text = awaitOutput(until, timeout);
+            reset();
+            return text;
+        }
+    }
+
     String awaitOutputContaining(String text) throws InterruptedException, TimeoutException {
         return awaitOutput(s -> s.contains(text), Duration.ofSeconds(15));
     }
@@ -107,8 +124,16 @@ final class WsClient implements AutoCloseable {
     /** Forgets the output so far (to look only at what a next command prints). */
     void clearOutput() {
         synchronized (output) {
-            output.reset();
+            reset();
         }
+    }
+
+    private void reset() {
+        output.reset();
+        if (full && !stopped) {
+            socket.resume();
+        }
+        full = false;
     }
 
     String nextText(Duration timeout) throws InterruptedException {
@@ -133,11 +158,19 @@ final class WsClient implements AutoCloseable {
 
     /** Stops reading from the socket, as a stalled browser tab would. */
     void stopReading() {
-        socket.pause();
+        synchronized (output) {
+            stopped = true;
+            socket.pause();
+        }
     }
 
     void resumeReading() {
-        socket.resume();
+        synchronized (output) {
+            stopped = false;
+            if (!full) {
+                socket.resume();
+            }
+        }
     }
 
     @Override

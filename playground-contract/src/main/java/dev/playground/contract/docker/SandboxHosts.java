@@ -3,6 +3,7 @@ package dev.playground.contract.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.LocalDirectorySSLConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.playground.contract.problem.ApiProblem;
 import dev.playground.contract.problem.ProblemType;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,10 +43,18 @@ public class SandboxHosts {
     public record SandboxHost(String name, URI address) {
     }
 
+    /**
+     * A host's engine for a stream driven without docker-java (a terminal's, on an event loop): its address, and for a
+     * tcp engine the mutual-TLS context docker-java's client uses too (null for a unix socket).
+     */
+    public record Engine(URI address, SSLContext tls) {
+    }
+
     private final Map<String, DockerClient> clients = new LinkedHashMap<>();
     /** A second client per host for pings only: with a response timeout, which the main one cannot have (attach). */
     private final Map<String, DockerClient> pingClients = new LinkedHashMap<>();
     private final Map<String, SandboxHost> hosts = new LinkedHashMap<>();
+    private final Map<String, Engine> engines = new LinkedHashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
     private final Map<String, String> lastError = new ConcurrentHashMap<>();
     private final Map<String, java.time.Instant> downSince = new ConcurrentHashMap<>();
@@ -56,6 +66,7 @@ public class SandboxHosts {
         for (SandboxHost host : parse(config.hosts().orElse(""), config.host())) {
             hosts.put(host.name(), host);
             clients.put(host.name(), connect(host, config, config.maxConnections(), null));
+            engines.put(host.name(), new Engine(host.address(), tls(host, config)));
             pingClients.put(host.name(), connect(host, config, 2, config.pingTimeout()));
             up.put(host.name(), true); // optimistic until the first ping says otherwise
         }
@@ -97,19 +108,29 @@ public class SandboxHosts {
         return List.copyOf(list);
     }
 
+    /** The directory of a tcp host's TLS material (ca.pem, cert.pem, key.pem); empty for a unix socket. */
+    private static java.util.Optional<Path> tlsDir(SandboxHost host, DockerConfig config) {
+        if (!"tcp".equals(host.address().getScheme())) {
+            return java.util.Optional.empty();
+        }
+        Path dir = config.tlsDir().map(Path::of).orElseThrow(() -> new IllegalStateException("sandbox host "
+                + host.name() + " is a tcp engine but no TLS material is configured (PLAYGROUND_SANDBOX_TLS_DIR): "
+                + "a Docker engine is never reached over plain TCP"));
+        for (String file : List.of("ca.pem", "cert.pem", "key.pem")) {
+            if (!Files.isReadable(dir.resolve(file))) {
+                throw new IllegalStateException("sandbox TLS material " + dir.resolve(file) + " is missing or unreadable");
+            }
+        }
+        return java.util.Optional.of(dir);
+    }
+
+    private static SSLContext tls(SandboxHost host, DockerConfig config) {
+        return tlsDir(host, config).map(dir -> new LocalDirectorySSLConfig(dir.toString()).getSSLContext()).orElse(null);
+    }
+
     private static DockerClient connect(SandboxHost host, DockerConfig config, int connections, Duration timeout) {
         var builder = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host.address().toString());
-        if ("tcp".equals(host.address().getScheme())) {
-            Path dir = config.tlsDir().map(Path::of).orElseThrow(() -> new IllegalStateException("sandbox host "
-                    + host.name() + " is a tcp engine but no TLS material is configured (PLAYGROUND_SANDBOX_TLS_DIR): "
-                    + "a Docker engine is never reached over plain TCP"));
-            for (String file : List.of("ca.pem", "cert.pem", "key.pem")) {
-                if (!Files.isReadable(dir.resolve(file))) {
-                    throw new IllegalStateException("sandbox TLS material " + dir.resolve(file) + " is missing or unreadable");
-                }
-            }
-            builder.withDockerTlsVerify(true).withDockerCertPath(dir.toString());
-        }
+        tlsDir(host, config).ifPresent(dir -> builder.withDockerTlsVerify(true).withDockerCertPath(dir.toString()));
         var clientConfig = builder.build();
         var http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(clientConfig.getDockerHost())
@@ -270,6 +291,15 @@ public class SandboxHosts {
         }
         ping(name);
         return isUp(name);
+    }
+
+    /**
+     * The engine of a host that is up, for a stream driven without docker-java; a 503 as {@link #reachable} when the
+     * host does not answer.
+     */
+    public Engine reachableEngine(String name) {
+        reachable(name);
+        return engines.get(name == null ? first() : name);
     }
 
     /** The client of a host; an unknown host name is a bug or a record from another deployment. */

@@ -11,7 +11,6 @@ import dev.playground.contract.sandbox.SandboxUser;
 import dev.playground.contract.session.InternalSession;
 import dev.playground.terminal.client.SessionClient;
 import dev.playground.terminal.config.TerminalConfig;
-import dev.playground.terminal.socket.StdinPipe;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -216,8 +215,7 @@ public class PreviewTunnels {
             return;
         }
         client.closeFuture().addListener(f -> release(session.id()));
-        StdinPipe toServer = new StdinPipe(Long.MAX_VALUE);
-        toServer.open();
+        StdinPipe toServer = new StdinPipe();
         String execId;
         DockerClient docker;
         try {

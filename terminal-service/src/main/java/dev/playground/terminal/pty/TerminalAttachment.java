@@ -2,7 +2,9 @@ package dev.playground.terminal.pty;
 
 import dev.playground.terminal.socket.LiveSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -100,20 +102,20 @@ final class TerminalAttachment extends LiveSocket {
     }
 
     /**
-     * Sends shell output, waiting while the client's budget is full (the caller, the docker stream, then stops
-     * reading). False when the socket is gone and the bytes were not taken.
+     * Sends shell output. When that fills the client's budget, {@code pause} runs now (the shell's stream stops being
+     * read) and {@code resume} once there is room again or the socket is gone.
      */
-    boolean send(byte[] bytes) {
-        try {
-            if (!budget.awaitRoom()) {
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    void send(byte[] bytes, Runnable pause, Runnable resume) {
         queue(bytes);
-        return true;
+        if (!budget.hasRoom()) {
+            pause.run();
+            budget.onRoom(resume);
+        }
+    }
+
+    /** The event loop this socket's frames are handled on; the shell it opens is driven there too. */
+    EventLoop eventLoop() {
+        return ((ContextInternal) context).nettyEventLoop();
     }
 
     /** Queues output without waiting for room (a resumed shell's buffered output, bounded by resume-buffer). */

@@ -8,9 +8,10 @@ import dev.playground.contract.docker.SandboxHosts;
 import dev.playground.contract.sandbox.SandboxUser;
 import dev.playground.contract.session.InternalSession;
 import dev.playground.terminal.config.TerminalConfig;
+import dev.playground.terminal.engine.TtyStream;
 import dev.playground.terminal.socket.LiveSocket;
-import dev.playground.terminal.socket.StdinPipe;
-import java.io.Closeable;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One shell: a {@code docker exec} with a TTY in a session's container, driven by at most one client socket at a time
- * ({@link TerminalAttachment}). While attached, output goes to the socket as it comes, but only while the client's
- * outbound budget has room: when it is full the docker stream is not read, so the PTY fills and the program writing
- * to it blocks, as it would on a slow ssh link. While detached (its socket was lost), the shell keeps running and its
+ * ({@link TerminalAttachment}). Its stream ({@link TtyStream}) is read and written on the event loop of the socket
+ * that opened it, so a keystroke and its echo never wait for another thread. While attached, output goes to the
+ * socket as it comes, but only while the client's outbound budget has room: when it is full the stream is not read,
+ * so the PTY fills and the program writing to it blocks, as it would on a slow ssh link. While detached (its socket was lost), the shell keeps running and its
  * newest output is kept in a {@link ResumeBuffer} for the client that resumes it with the shell's token.
  */
 public final class TerminalShell {
@@ -32,12 +34,14 @@ public final class TerminalShell {
     private static final Logger LOG = Logger.getLogger(TerminalShell.class);
     /** Close code for a socket whose shell a newer connection with its token took over: do not reconnect. */
     static final int TAKEN_OVER = 4001;
+    /** How long the engine may take to switch a started exec to its stream. */
+    private static final Duration STREAM_START = Duration.ofSeconds(10);
 
     private final String sessionId;
     private final String principal;
     private final String token;
     private final String terminalId = UUID.randomUUID().toString();
-    private final StdinPipe stdin;
+    private final TtyStream stream;
     private final SandboxHosts hosts;
     private final TerminalRegistry registry;
     private volatile DockerClient docker;
@@ -51,7 +55,6 @@ public final class TerminalShell {
     private volatile int rows;
     private volatile String containerId;
     private volatile String execId;
-    private volatile Closeable stream;
     private volatile boolean exited;
     private volatile Thread hangup;
     /** The socket it drives, or null while detached; guarded by this object's monitor, as is the resume buffer. */
@@ -59,7 +62,7 @@ public final class TerminalShell {
     private volatile long detachedAt;
 
     TerminalShell(String sessionId, String principal, String token, int cols, int rows, SandboxHosts hosts,
-            SandboxUser user, TerminalConfig config, SessionClient sessions, TerminalRegistry registry) {
+            SandboxUser user, TerminalConfig config, SessionClient sessions, TerminalRegistry registry, EventLoop loop) {
         this.sessionId = sessionId;
         this.principal = principal;
         this.token = token;
@@ -70,7 +73,7 @@ public final class TerminalShell {
         this.user = user;
         this.config = config;
         this.sessions = sessions;
-        this.stdin = new StdinPipe(config.pty().maxPendingInputBytes());
+        this.stream = new TtyStream(loop, config.pty().maxPendingInputBytes());
         this.resumeBuffer = new ResumeBuffer(config.pty().resumeBuffer());
     }
 
@@ -197,43 +200,37 @@ public final class TerminalShell {
         if (isEnded()) {
             return;
         }
-        this.stream = docker.execStartCmd(execId).withDetach(false).withTty(true).withStdIn(stdin)
-                .exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onStart(Closeable closeable) {
-                        super.onStart(closeable);
-                        // Docker answers a resize once the exec runs; keystrokes wait for it (see StdinPipe).
-                        Thread.ofVirtual().name("pty-size-" + terminalId).start(() -> {
-                            applySize();
-                            stdin.open();
-                        });
-                    }
+        try {
+            stream.start(hosts.reachableEngine(session.host()), id, new TtyStream.Listener() {
+                @Override
+                public void output(byte[] bytes) {
+                    forward(bytes);
+                }
 
-                    @Override
-                    public void onNext(Frame frame) {
-                        forward(frame.getPayload());
+                @Override
+                public void ended(Throwable failure) {
+                    registry.execEnded(id);
+                    if (failure != null && !isEnded()) {
+                        LOG.warnf("%s: stream failed: %s", describe(), failure.getMessage());
                     }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        registry.execEnded(execId);
-                        if (!isEnded()) {
-                            LOG.warnf("session %s terminal %s: stream failed: %s", sessionId, terminalId,
-                                    error.getMessage());
-                        }
-                        exited();
-                    }
-
-                    @Override
-                    public void onComplete() {
-                        registry.execEnded(execId);
-                        exited();
-                    }
-                });
+                    Thread.ofVirtual().name("pty-exit-" + terminalId).start(TerminalShell.this::exited);
+                }
+            }, STREAM_START);
+        } catch (IOException e) {
+            registry.execEnded(id);
+            LOG.warnf("%s: could not attach to the shell: %s", describe(), e.getMessage());
+            close(1011, "could not attach to the shell, try again: " + e.getMessage());
+            return;
+        }
+        // Docker answers a resize once the exec runs; keystrokes wait for the size (held by the stream meanwhile).
+        Thread.ofVirtual().name("pty-size-" + terminalId).start(() -> {
+            applySize();
+            stream.openInput();
+        });
         if (isEnded()) {
             // The client left while the shell was starting; end() may have run before execId was set.
             hangUp();
-            closeQuietly(stream);
+            stream.close();
             return;
         }
         LOG.infof("session %s terminal %s: shell started (exec %s, %dx%d)", sessionId, terminalId, execId, cols, rows);
@@ -261,7 +258,11 @@ public final class TerminalShell {
         return open;
     }
 
-    /** Output of the shell: to its client, or into the resume buffer while it has none. */
+    /**
+     * Output of the shell (on its stream's event loop): to its client, or into the resume buffer while it has none.
+     * When the client's budget is full, the stream stops being read until there is room again, or the socket is gone
+     * (then the output goes to whichever client the shell has by then, or into the resume buffer).
+     */
     private void forward(byte[] bytes) {
         TerminalAttachment client;
         synchronized (this) {
@@ -273,26 +274,14 @@ public final class TerminalShell {
                 return;
             }
         }
-        while (!client.send(bytes)) {
-            synchronized (this) {
-                if (attachment == client || isEnded()) {
-                    return; // the socket is going; what it could not take goes with it
-                }
-                client = attachment;
-                if (client == null) {
-                    resumeBuffer.write(bytes); // the socket was lost while this waited for room
-                    return;
-                }
-            }
-            // taken over while this waited for room: the newer connection gets it
-        }
+        client.send(bytes, stream::pauseOutput, stream::resumeOutput);
         sessions.reportActivity(sessionId, principal);
     }
 
     /** Keystrokes from the client; false when the shell is not keeping up with them. */
     boolean input(byte[] bytes) {
         sessions.reportActivity(sessionId, principal);
-        return stdin.offer(bytes);
+        return !isEnded() && stream.write(bytes);
     }
 
     /** Resizes the PTY (blocking Docker call). */
@@ -396,19 +385,18 @@ public final class TerminalShell {
             return;
         }
         registry.remove(this);
-        stdin.close();
         synchronized (this) {
             resumeBuffer.clear();
         }
-        Closeable s = stream;
         if (execId == null) {
+            stream.close();
             return;
         }
         hangup = Thread.ofVirtual().name("hangup-" + terminalId).start(() -> {
             try {
                 hangUp();
             } finally {
-                closeQuietly(s);
+                stream.close();
             }
         });
     }
@@ -431,16 +419,6 @@ public final class TerminalShell {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warnf("%s: hangup failed: %s", describe(), e.getMessage());
-        }
-    }
-
-    private static void closeQuietly(Closeable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // the stream is gone either way
-            }
         }
     }
 

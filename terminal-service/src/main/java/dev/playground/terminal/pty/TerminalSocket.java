@@ -128,7 +128,7 @@ public class TerminalSocket {
     private void startShell(TerminalAttachment client, InternalSession session, String sessionId, String principal,
             int cols, int rows) {
         TerminalShell shell = new TerminalShell(sessionId, principal, registry.newToken(), cols, rows, hosts,
-                sandbox.sandboxUser(), config, sessions, registry);
+                sandbox.sandboxUser(), config, sessions, registry, client.eventLoop());
         if (!registry.tryAdd(shell, config.pty().maxPerSession())) {
             client.close(LiveSocket.TRY_LATER, "session " + sessionId + " already has "
                     + config.pty().maxPerSession() + " terminals open: close one first");

@@ -1,8 +1,8 @@
 package dev.playground.terminal.socket;
 
 /**
- * Bytes handed to one client's socket but not yet written out. Senders stop (wait, or stop pulling) while it
- * is at its limit, so a client that does not read holds at most the limit in memory; {@link #fullSinceNanos()}
+ * Bytes handed to one client's socket but not yet written out. Senders stop (stop pulling, and ask to be told when
+ * there is room) while it is at its limit, so a client that does not read holds at most the limit in memory; {@link #fullSinceNanos()}
  * lets the reaper close a client that stays full too long.
  */
 public final class OutboundBudget {
@@ -11,6 +11,7 @@ public final class OutboundBudget {
     private long pending;
     private long fullSince = -1;
     private boolean aborted;
+    private Runnable whenRoom;
 
     public OutboundBudget(long limit) {
         this.limit = limit;
@@ -21,12 +22,28 @@ public final class OutboundBudget {
         return !aborted && pending < limit;
     }
 
-    /** Waits until another frame may be sent; false when the socket is gone. */
-    public synchronized boolean awaitRoom() throws InterruptedException {
-        while (!aborted && pending >= limit) {
-            wait(1000);
+    /**
+     * Runs {@code action} once another frame may be sent, or the socket is gone: at once when that is so now,
+     * otherwise on the thread that makes room. One action waits at a time (the one sender that stopped).
+     */
+    public void onRoom(Runnable action) {
+        synchronized (this) {
+            if (!aborted && pending >= limit) {
+                whenRoom = action;
+                return;
+            }
         }
-        return !aborted;
+        action.run();
+    }
+
+    /** The waiting action, taken when there is room now (or the socket is gone); null otherwise. */
+    private synchronized Runnable roomMade() {
+        if (whenRoom == null || (!aborted && pending >= limit)) {
+            return null;
+        }
+        Runnable action = whenRoom;
+        whenRoom = null;
+        return action;
     }
 
     public synchronized void charge(long bytes) {
@@ -36,18 +53,29 @@ public final class OutboundBudget {
         }
     }
 
-    public synchronized void release(long bytes) {
-        pending -= bytes;
-        if (pending < limit) {
-            fullSince = -1;
+    public void release(long bytes) {
+        synchronized (this) {
+            pending -= bytes;
+            if (pending < limit) {
+                fullSince = -1;
+            }
         }
-        notifyAll();
+        runIfRoom();
     }
 
-    /** Wakes every waiting sender for good: the socket is closing. */
-    public synchronized void abort() {
-        aborted = true;
-        notifyAll();
+    /** Lets the waiting sender go for good: the socket is closing. */
+    public void abort() {
+        synchronized (this) {
+            aborted = true;
+        }
+        runIfRoom();
+    }
+
+    private void runIfRoom() {
+        Runnable action = roomMade();
+        if (action != null) {
+            action.run();
+        }
     }
 
     /** When the budget became full (System.nanoTime), or -1 while it has room. */
