@@ -34,6 +34,16 @@ public final class Gateway {
         this.apiKey = apiKey;
     }
 
+    /** The gateway's base URL (http://host:port). */
+    public static String url() {
+        return URL;
+    }
+
+    /** The API key this client sends. */
+    public String apiKey() {
+        return apiKey;
+    }
+
     /** The gateway as seen with the API key of {@code principal}. */
     public static Gateway as(String principal) {
         Path keys = Path.of(System.getProperty("playground.keys", "../.playground/api-keys"));
