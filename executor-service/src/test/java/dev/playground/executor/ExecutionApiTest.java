@@ -92,6 +92,25 @@ class ExecutionApiTest {
     }
 
     @Test
+    void cppOnBitsStdcxxCompilesWithinTheDefaultLimitsAndAnythingBeforeAnIncludeStillCounts() {
+        // <bits/stdc++.h> parsed from source needs more than the default 256 MB at -O2; the image's precompiled
+        // header is what makes it fit. A macro before the include makes the header unusable: GCC reads the source.
+        String user = newPrincipal();
+        Response all = runSync(user, Map.of("language", "cpp", "limits", Map.of("wallTimeMs", 30000),
+                "compileLimits", Map.of("wallTimeMs", 30000, "cpuTimeMs", 30000),
+                "code", "#include <bits/stdc++.h>\nusing namespace std;\nint main(){vector<int> v{3,1,2};"
+                        + " sort(v.begin(), v.end()); for (int x : v) cout << x; cout << endl;}"));
+        assertEquals("OK", all.jsonPath().getString("verdict"), all.asString());
+        assertEquals("123\n", all.jsonPath().getString("run.stdout"), all.asString());
+        Response defined = runSync(user, Map.of("language", "cpp", "limits", Map.of("wallTimeMs", 30000),
+                "compileLimits", Map.of("wallTimeMs", 30000, "cpuTimeMs", 30000),
+                "code", "#define GREETING \"defined first\"\n#include <iostream>\n"
+                        + "int main(){std::cout << GREETING << std::endl;}"));
+        assertEquals("OK", defined.jsonPath().getString("verdict"), defined.asString());
+        assertEquals("defined first\n", defined.jsonPath().getString("run.stdout"), defined.asString());
+    }
+
+    @Test
     void eachRuntimeIsTheVersionRuntimesSays() {
         // What the program itself reports, next to GET /runtimes (which reads the image's label). Rust and
         // TypeScript programs cannot tell their compiler's version, so they are not asked.
