@@ -154,6 +154,24 @@ class ExecutionApiTest {
     }
 
     @Test
+    void goProgramsBuildWithoutTheGoCommandAndWithItWhereItIsNeeded() {
+        // A plain program is compiled and linked without the go command (go-quick-build); one with //go:embed is left
+        // to go build, which embeds the file.
+        String user = newPrincipal();
+        var plain = List.of(
+                Map.of("name", "main.go", "content", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(greet()) }\n"),
+                Map.of("name", "greet.go", "content", "package main\n\nfunc greet() string { return \"hi from greet.go\" }\n"));
+        runSync(user, Map.of("language", "go", "files", plain)).then().statusCode(200)
+                .body("verdict", equalTo("OK")).body("run.stdout", equalTo("hi from greet.go\n"));
+        var embedded = List.of(
+                Map.of("name", "main.go", "content", "package main\n\nimport (\n\t_ \"embed\"\n\t\"fmt\"\n)\n\n"
+                        + "//go:embed hello.txt\nvar hello string\n\nfunc main() { fmt.Print(hello) }\n"),
+                Map.of("name", "hello.txt", "content", "embedded\n"));
+        runSync(user, Map.of("language", "go", "files", embedded)).then().statusCode(200)
+                .body("verdict", equalTo("OK")).body("run.stdout", equalTo("embedded\n"));
+    }
+
+    @Test
     void syntaxErrorsAreCompileErrorsAndCrashesAreRuntimeErrors() {
         String user = newPrincipal();
         var py = CompletableFuture.supplyAsync(() -> runSync(user, Map.of("language", "python", "code", "print('x'")));

@@ -41,7 +41,10 @@ public class RuntimeCatalog {
     private static final String CPP_PCH = "/opt/pch";
     // With a go.mod the module builds as a whole (local packages work); without, the top-level files do. No symbol
     // table or DWARF (-s -w): a quarter less link time, and a panic's trace still names functions and lines.
-    private static final String GO_BUILD = "if [ -f go.mod ]; then exec go build -ldflags='-s -w' -o main .; "
+    // go-quick-build (images/runtimes/go) builds a plain program with the compiler and linker themselves, ~40 ms less
+    // than the go command; it declines (silently) what it does not build the way go build would, or what fails.
+    private static final String GO_BUILD = "[ -x /usr/local/bin/go-quick-build ] && go-quick-build && exit 0; "
+            + "if [ -f go.mod ]; then exec go build -ldflags='-s -w' -o main .; "
             + "else exec go build -ldflags='-s -w' -o main $(find . -maxdepth 1 -name '*.go' ! -name '*_test.go'); fi";
 
     // Linked by mold where the image has it (images/runtimes/rust; two threads, whatever the host's cores, within the
