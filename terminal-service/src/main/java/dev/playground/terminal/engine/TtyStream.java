@@ -104,6 +104,12 @@ public final class TtyStream {
             bootstrap.option(ChannelOption.TCP_NODELAY, true);
         }
         ChannelFuture connecting = bootstrap.connect(remote);
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) { // never active, so the handler hears nothing: the engine is not there
+                upgraded.completeExceptionally(new IOException("the engine at " + address + " is not reachable: "
+                        + f.cause().getMessage(), f.cause()));
+            }
+        });
         channel = connecting.channel();
         try {
             upgraded.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -159,11 +165,6 @@ public final class TtyStream {
             return;
         }
         ch.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> pending.addAndGet(-bytes.length));
-    }
-
-    /** Input written and not yet taken by the engine. */
-    public long pending() {
-        return pending.get();
     }
 
     /** Stops reading output (the client is not keeping up); {@link #resumeOutput()} reads again. */

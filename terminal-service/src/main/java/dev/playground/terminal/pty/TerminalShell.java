@@ -219,7 +219,7 @@ public final class TerminalShell {
         } catch (IOException e) {
             registry.execEnded(id);
             LOG.warnf("%s: could not attach to the shell: %s", describe(), e.getMessage());
-            close(1011, "could not attach to the shell, try again: " + e.getMessage());
+            close(1011, "could not attach to the shell, try again"); // the engine's address stays in the log
             return;
         }
         // Docker answers a resize once the exec runs; keystrokes wait for the size (held by the stream meanwhile).
