@@ -3,6 +3,7 @@ package dev.playground.terminal.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playground.contract.execution.ExecutionEventType;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -20,15 +21,25 @@ public class ExecutionEventConsumer {
     private static final Logger LOG = Logger.getLogger(ExecutionEventConsumer.class);
 
     private final ExecutionReplay replay;
+    private final ReplayWindow window;
     private final ObjectMapper json;
 
-    ExecutionEventConsumer(ExecutionReplay replay, ObjectMapper json) {
+    ExecutionEventConsumer(ExecutionReplay replay, @Identifier("replay-window") ReplayWindow window, ObjectMapper json) {
         this.replay = replay;
+        this.window = window;
         this.json = json;
     }
 
     @Incoming("execution-events")
     void on(ConsumerRecord<String, String> record) {
+        try {
+            take(record);
+        } finally {
+            window.read(record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private void take(ConsumerRecord<String, String> record) {
         String value = record.value();
         if (value == null) {
             return;
