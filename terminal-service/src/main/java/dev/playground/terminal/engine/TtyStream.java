@@ -3,6 +3,7 @@ package dev.playground.terminal.engine;
 import dev.playground.contract.docker.SandboxHosts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -56,6 +57,9 @@ public final class TtyStream {
     }
 
     private static final int MAX_HEAD = 16 * 1024;
+    /** The blank line that ends an HTTP head. */
+    private static final ByteBuf HEAD_END = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(new byte[] {'\r', '\n', '\r', '\n'}));
 
     private final EventLoop loop;
     private final long maxPending;
@@ -233,7 +237,7 @@ public final class TtyStream {
             } finally {
                 in.release();
             }
-            int end = endOfHead(head);
+            int end = ByteBufUtil.indexOf(HEAD_END, head);
             if (end < 0) {
                 if (head.readableBytes() > MAX_HEAD) {
                     fail(ctx, "the engine's answer has no end of head within " + MAX_HEAD + " bytes");
@@ -255,17 +259,6 @@ public final class TtyStream {
                 deliver(head);
             }
             head.release();
-        }
-
-        /** Where the blank line that ends an HTTP head starts, or -1. */
-        private static int endOfHead(ByteBuf b) {
-            for (int i = 0; i + 3 < b.writerIndex(); i++) {
-                if (b.getByte(i) == '\r' && b.getByte(i + 1) == '\n' && b.getByte(i + 2) == '\r'
-                        && b.getByte(i + 3) == '\n') {
-                    return i;
-                }
-            }
-            return -1;
         }
 
         private void deliver(ByteBuf bytes) {
