@@ -99,14 +99,19 @@ final class FairQueue {
         return null;
     }
 
-    /** True when a run waits that a free slot would start now (one held back only by its principal's share does not). */
-    synchronized boolean hasStartableWaiting() {
+    /**
+     * The runs waiting that free slots would start now: each principal's waiting runs up to the room left in its share
+     * (runs held back only by their principal's share do not count).
+     */
+    synchronized int startableWaiting() {
+        int startable = 0;
         for (String owner : turns) {
-            if (running.getOrDefault(owner, 0) < perPrincipalRunning) {
-                return true;
+            int room = perPrincipalRunning - running.getOrDefault(owner, 0);
+            if (room > 0) {
+                startable += Math.min(room, waiting.get(owner).size());
             }
         }
-        return false;
+        return startable;
     }
 
     /** A run of {@code owner} ended: its share has room again. */
