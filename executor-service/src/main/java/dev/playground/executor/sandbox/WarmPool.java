@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.function.IntSupplier;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -29,9 +29,7 @@ import org.jboss.logging.Logger;
  * supervisor waiting on stdin for its setup frames. A run takes one ({@link #take}), uses it once and removes it: a
  * warm sandbox is never reused, so nothing of one run reaches the next. Each pool's target follows recent demand (the
  * runs of its image in {@code demand-window}) between {@code min} and {@code max}; {@link #maintain} tops it up or
- * trims it. While runs wait for a slot it makes only what those runs will take (no pool holds more warm sandboxes than
- * runs waiting): a waiting run's sandbox is started while it waits, beside the runs in the slots, instead of inside
- * its slot once one frees, and nothing is made ahead for runs that have not come.
+ * trims it and stops as soon as runs are waiting, so refills never take the engine from queued work.
  *
  * <p>Warm sandboxes carry kind {@code pool} and this process's {@value ContainerLabels#BOOT}; the reaper removes any of an
  * earlier process (a crash leaves nothing behind after the restart), and a graceful stop removes its own.
@@ -141,10 +139,10 @@ public class WarmPool {
     }
 
     /**
-     * Tops up or trims each image's pool on one host, one sandbox at a time; while {@code waitingRuns} says runs wait
-     * for a slot, each pool only up to one warm sandbox per waiting run. Called from one thread at a time.
+     * Tops up or trims each image's pool on one host, one sandbox at a time, and stops as soon as {@code busy} says
+     * runs are waiting for a slot. Called from one thread at a time.
      */
-    public void maintain(String host, Collection<String> images, IntSupplier waitingRuns) {
+    public void maintain(String host, Collection<String> images, BooleanSupplier busy) {
         if (stopped || !config.pool().enabled()) {
             return;
         }
@@ -166,9 +164,8 @@ public class WarmPool {
                 continue;
             }
             while (waiting.size() < target && !stopped) {
-                int runs = waitingRuns.getAsInt();
-                if (runs > 0 && waiting.size() >= runs) {
-                    break;
+                if (busy.getAsBoolean()) {
+                    return;
                 }
                 Warm made = make(host, docker, image);
                 if (made == null) {

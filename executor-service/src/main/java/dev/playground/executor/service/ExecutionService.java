@@ -255,9 +255,9 @@ public class ExecutionService {
         }
     }
 
-    /** The runs waiting that free sandbox slots would start now (the warm pool makes only theirs then). */
-    public int runsWaiting() {
-        return queue.startableWaiting();
+    /** True when runs wait that a free sandbox slot would start (background work such as pool refills yields then). */
+    public boolean runsWaiting() {
+        return queue.hasStartableWaiting();
     }
 
     /** Ids of executions not yet finished: their sandboxes are not leftovers. */

@@ -99,19 +99,14 @@ final class FairQueue {
         return null;
     }
 
-    /**
-     * The runs waiting that free slots would start now: each principal's waiting runs up to the room left in its share
-     * (runs held back only by their principal's share do not count).
-     */
-    synchronized int startableWaiting() {
-        int startable = 0;
+    /** True when a run waits that a free slot would start now (one held back only by its principal's share does not). */
+    synchronized boolean hasStartableWaiting() {
         for (String owner : turns) {
-            int room = perPrincipalRunning - running.getOrDefault(owner, 0);
-            if (room > 0) {
-                startable += Math.min(room, waiting.get(owner).size());
+            if (running.getOrDefault(owner, 0) < perPrincipalRunning) {
+                return true;
             }
         }
-        return startable;
+        return false;
     }
 
     /** A run of {@code owner} ended: its share has room again. */

@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps the warm pools of every runtime image on every sandbox host that answers at their target: on a thread of its
- * own, one sandbox at a time, right after a run ended and every {@code refill-interval} otherwise; while runs wait for
- * a slot, only the sandboxes they will take (see {@link WarmPool#maintain}). Drains them when the executor stops.
+ * own, one sandbox at a time, right after a run ended and every {@code refill-interval} otherwise, yielding
+ * whenever runs wait for a slot; drains them when the executor stops.
  */
 @ApplicationScoped
 public class PoolKeeper {
