@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -231,9 +230,7 @@ public final class Benchmark {
             int total = Math.max(20, c * 6);
             ExecutorService pool = Executors.newFixedThreadPool(c);
             List<Future<Long>> futures = new ArrayList<>();
-            AtomicBoolean sampled = new AtomicBoolean(c != 16);
             CpuShares cpu = c == 16 ? CpuShares.start(SERVICES) : null;
-            // The burst ends with its last run (not when the memory sample under load, taken meanwhile, is done).
             AtomicLong lastEnd = new AtomicLong();
             long start = System.nanoTime();
             // Four keys share the load: one key's fair share of an executor is 2 running and 8 waiting.
@@ -251,15 +248,14 @@ public final class Benchmark {
                     return (end - t) / 1_000_000;
                 }));
             }
-            Thread sampler = Thread.ofPlatform().start(() -> {
-                if (!sampled.get()) {
-                    try {
-                        Thread.sleep(3000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    underLoad.putAll(memory());
+            // Memory under load: sampled beside the c16 burst, whose end is its last run, not when the sample is done.
+            Thread sampler = c != 16 ? null : Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException e) {
+                    return;
                 }
+                underLoad.putAll(memory());
             });
             long[] lat = new long[total];
             for (int i = 0; i < total; i++) {
@@ -269,7 +265,9 @@ public final class Benchmark {
             if (cpu != null) {
                 oursCpu = cpu.perRun(total);
             }
-            sampler.join();
+            if (sampler != null) {
+                sampler.join();
+            }
             pool.shutdown();
             Arrays.sort(lat);
             CpuShares rawShares = c == 16 ? CpuShares.start(SERVICES) : null;
