@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Where a burst's CPU goes on this machine, from the kernel's own accounting (/proc): the engine's daemons (dockerd,
@@ -96,15 +95,12 @@ final class CpuShares {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
     }
 
+    /** The pids of the processes whose executable has one of these names (found as Host finds dockerd). */
     private static List<Long> processesNamed(String... names) {
         List<String> wanted = List.of(names);
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> wanted.contains(read(p.resolve("comm")).strip()))
-                    .map(p -> Long.parseLong(p.getFileName().toString())).toList();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
-        }
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> wanted.contains(Path.of(c).getFileName().toString())).orElse(false))
+                .map(ProcessHandle::pid).toList();
     }
 
     /** Host pids of the JVMs in a container. */
