@@ -65,6 +65,11 @@ class ExecutionHistoryTest {
             // a late duplicate of an earlier event does not move the execution back
             send(producer, new ExecutionEvent(id, session, owner, 2, ExecutionEventType.STARTED, t, null, null, null,
                     null, null, null), partition);
+            // nor does a later event that names another owner for the same execution
+            var forged = new ExecutionResult(id, session, "python", "3.13", ExecutionStatus.COMPLETED, Verdict.OK,
+                    null, null, new StepResult("forged\n", "", 0, null, 1L, 1L, 1L, false, false), null, t, t);
+            send(producer, new ExecutionEvent(id, session, "mallory", 5, ExecutionEventType.COMPLETED, t, null, null,
+                    null, null, null, forged), partition);
             // The marker goes to the same partition: the history reads a partition in order, so once the marker
             // is recorded every event above has been read (the topic has several partitions; by its own key the
             // marker would land on any of them and could be read first).

@@ -66,34 +66,26 @@ public class ExecutionHistory {
         if (status == null) {
             return Uni.createFrom().voidItem();
         }
-        Instant at = event.at() == null ? Instant.now() : event.at();
-        return Panache.withTransaction(() -> executions.findById(event.executionId()).flatMap(found -> {
-            ExecutionRecord r = found;
-            if (r == null) {
-                r = new ExecutionRecord();
-                r.id = event.executionId();
-                r.owner = event.owner();
-                r.createdAt = at;
-                r.status = status;
-            } else if (r.status.ordinal() > status.ordinal() || (r.status == status && r.lastSeq >= event.seq())) {
-                return Uni.createFrom().voidItem();
-            }
-            r.sessionId = event.sessionId() != null ? event.sessionId() : r.sessionId;
-            r.status = status;
-            r.lastSeq = event.seq();
-            r.updatedAt = at;
-            if (event.type() == ExecutionEventType.COMPLETED && event.result() != null) {
-                r.language = event.result().language();
-                r.verdict = event.result().verdict();
-                r.createdAt = event.result().createdAt() != null ? event.result().createdAt() : r.createdAt;
-                r.result = write(event.result());
-                r.summary = write(event.result().summary());
-            }
-            LOG.debugf("execution %s: %s recorded", r.id, status);
-            Uni<Void> touch = event.sessionId() == null ? Uni.createFrom().voidItem()
-                    : sessions.touch(event.sessionId(), Instant.now()).replaceWithVoid();
-            return executions.persist(r).replaceWith(touch);
-        }));
+        ExecutionRecord row = new ExecutionRecord();
+        row.id = event.executionId();
+        row.owner = event.owner();
+        row.sessionId = event.sessionId();
+        row.status = status;
+        row.lastSeq = event.seq();
+        row.updatedAt = event.at() == null ? Instant.now() : event.at();
+        if (event.type() == ExecutionEventType.COMPLETED && event.result() != null) {
+            row.language = event.result().language();
+            row.verdict = event.result().verdict();
+            row.createdAt = event.result().createdAt();
+            row.result = write(event.result());
+            row.summary = write(event.result().summary());
+        }
+        return executions.advance(row).flatMap(changed -> {
+            LOG.debugf("execution %s: %s %s", row.id, status, changed ? "recorded" : "already recorded");
+            return changed && event.sessionId() != null
+                    ? Panache.withTransaction(() -> sessions.touch(event.sessionId(), Instant.now())).replaceWithVoid()
+                    : Uni.createFrom().voidItem();
+        });
     }
 
     /** Keeps a file a run wrote (a redelivered one replaces itself). */
