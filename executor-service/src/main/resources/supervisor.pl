@@ -12,31 +12,43 @@
 # Why a supervisor: it times the program and its children precisely, kills the whole process group on a
 # limit, forwards stdin EOF (docker-java never half-closes a non-TTY attach), reads OOM kills from the
 # cgroup, and sees a program blocked reading stdin from /proc without a Docker round trip.
+# No module beyond strict and warnings: POSIX, Fcntl and Errno (which %! loads) took 10 ms of CPU of every sandbox's
+# start, a twentieth of a run's whole cost when the host is busy. Their few constants and calls are numbers and
+# syscalls here, per architecture, read from the perl binary's own ELF header (e_machine; uname needs POSIX).
 use strict;
 use warnings;
-use POSIX ();
-use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK O_RDONLY O_NOFOLLOW);
+
+my $ARCH = do {
+    open(my $exe, '<:raw', '/proc/self/exe') or die "cannot read /proc/self/exe: $!";
+    read($exe, my $elf, 20) == 20 or die "cannot read the ELF header of /proc/self/exe";
+    { 183 => 'aarch64' }->{ unpack('v', substr($elf, 18, 2)) } || 'x86_64';
+};
+# Syscall numbers: prctl, wait4, setrlimit, clock_gettime, dup3, close, exit_group (perl-base has neither
+# BSD::Resource nor Time::HiRes).
+my %SYS = (x86_64 => [157, 61, 160, 228, 292, 3, 231], aarch64 => [167, 260, 164, 113, 24, 57, 94]);
+my ($SYS_PRCTL, $SYS_WAIT4, $SYS_SETRLIMIT, $SYS_CLOCK, $SYS_DUP3, $SYS_CLOSE, $SYS_EXIT) = @{ $SYS{$ARCH} };
+# Constants of Linux's generic ABI (both architectures): fcntl, open flags, errno, USER_HZ (times and /proc).
+my ($F_GETFL, $F_SETFL, $O_NONBLOCK, $O_RDONLY) = (3, 4, 04000, 0);
+my $O_NOFOLLOW = { x86_64 => 0400000, aarch64 => 0100000 }->{$ARCH};
+my ($EINTR, $EAGAIN) = (4, 11);
+my $TICK = 100;
+sub _exit { syscall($SYS_EXIT, $_[0] + 0); }
+sub retry { return $! == $EINTR || $! == $EAGAIN; }
 
 # Non-dumpable: the program runs as the same user, and a dumpable supervisor would let it open
 # /proc/<supervisor>/fd/1 (and write forged frames into the executor's stream) or read its memory. A non-dumpable
 # process's /proc entries belong to root and ptrace is refused; exec resets the flag for the program itself.
-my %PRCTL = (x86_64 => 157, aarch64 => 167);
-syscall($PRCTL{ (POSIX::uname())[4] } || 157, 4, 0, 0, 0, 0) == 0 or do {
-    print STDERR "cannot make the supervisor non-dumpable: $!\n"; POSIX::_exit(4);
+syscall($SYS_PRCTL, 4, 0, 0, 0, 0) == 0 or do {
+    print STDERR "cannot make the supervisor non-dumpable: $!\n"; _exit(4);
 };
 $SIG{PIPE} = 'IGNORE';
 # A child's exit interrupts select() at once instead of waiting out its timeout.
 $SIG{CHLD} = sub { };
-# wait4, setrlimit and clock_gettime syscall numbers (perl-base has neither BSD::Resource nor Time::HiRes).
-my %SYS = (x86_64 => [61, 160, 228], aarch64 => [260, 164, 113]);
-my $ARCH = $SYS{ (POSIX::uname())[4] } ? (POSIX::uname())[4] : 'x86_64';
-my ($SYS_WAIT4, $SYS_SETRLIMIT, $SYS_CLOCK) = @{ $SYS{$ARCH} };
 # Syscalls a program waiting for input sleeps in: read, and the epoll waits of event loops (Node's libuv).
 my $SYS_READ = { x86_64 => 0, aarch64 => 63 }->{$ARCH};
 my %SYS_EPOLL_WAIT = map { $_ => 1 } @{ { x86_64 => [232, 281, 441], aarch64 => [22, 441] }->{$ARCH} };
 # Monotonic seconds, fractional.
 sub now { my $ts = "\0" x 16; syscall($SYS_CLOCK, 1, $ts); my ($s, $ns) = unpack('q2', $ts); return $s + $ns / 1e9; }
-my $TICK = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
 
 sub out {
     my ($t, $d) = @_;
@@ -45,12 +57,12 @@ sub out {
     my $off = 0;
     while ($off < length $buf) {
         my $n = syswrite(STDOUT, $buf, length($buf) - $off, $off);
-        if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; POSIX::_exit(3); }
+        if (!defined $n) { next if retry(); _exit(3); }
         $off += $n;
     }
 }
 
-sub nonblock { my $fh = shift; my $f = fcntl($fh, F_GETFL, 0); fcntl($fh, F_SETFL, $f | O_NONBLOCK); }
+sub nonblock { my $fh = shift; my $f = fcntl($fh, $F_GETFL, 0); fcntl($fh, $F_SETFL, $f | $O_NONBLOCK); }
 
 my $inbuf = '';
 my $in_open = 1;
@@ -76,7 +88,7 @@ sub pump_in {
     my $block = shift;
     return unless $in_open;
     my $n = sysread(STDIN, my $chunk, 65536);
-    if (!defined $n) { return if $!{EAGAIN} || $!{EINTR}; $n = 0; }
+    if (!defined $n) { return if retry(); $n = 0; }
     # The executor went away (killed mid-run): stop the program rather than run on unwatched.
     if ($n == 0) { $in_open = 0; $cancel = 1; return; }
     $inbuf .= $chunk;
@@ -178,7 +190,7 @@ sub send_artifacts {
         next unless -f _;
         next if !$cfg{fresh} && $st[9] < $since;
         next if $st[7] > $cfg{afile} || $total + $st[7] > $cfg{amax};
-        sysopen(my $h, $p, O_RDONLY | O_NOFOLLOW) or next;
+        sysopen(my $h, $p, $O_RDONLY | $O_NOFOLLOW) or next;
         my @hs = stat($h);
         if (!-f _ || $hs[0] != $st[0] || $hs[1] != $st[1]) { close $h; next; }
         my $sent = 0;
@@ -194,6 +206,9 @@ sub send_artifacts {
         $total += $sent;
     }
 }
+
+# A wait status: exited (low 7 bits 0, the code above them) or killed by the signal in the low 7 bits.
+sub exited { return ($_[0] & 0x7f) == 0; }
 
 sub signame {
     my $n = shift;
@@ -217,18 +232,18 @@ sub run_step {
     my $pid = fork();
     die "fork: $!" unless defined $pid;
     if ($pid == 0) {
-        POSIX::setpgid(0, 0);
-        POSIX::dup2(fileno($ir), 0);
-        POSIX::dup2(fileno($ow), 1);
-        POSIX::dup2(fileno($ew), 2);
-        POSIX::close($_) for 3 .. 63;
+        setpgrp(0, 0);
+        syscall($SYS_DUP3, fileno($ir), 0, 0);
+        syscall($SYS_DUP3, fileno($ow), 1, 0);
+        syscall($SYS_DUP3, fileno($ew), 2, 0);
+        syscall($SYS_CLOSE, $_) for 3 .. 63;
         # RLIMIT_CPU backstop (the supervisor's own poll is the real limit): soft at limit+1 s.
         my $sec = int($cpu_ms / 1000) + 2;
         syscall($SYS_SETRLIMIT, 0, pack('Q2', $sec, $sec + 1));
         $SIG{PIPE} = 'DEFAULT';
         { no warnings 'exec'; exec { $argv->[0] } @$argv; }
         print STDERR "cannot start $argv->[0]: $!\n";
-        POSIX::_exit(127);
+        _exit(127);
     }
     close $ow; close $ew; close $ir;
     nonblock($or); nonblock($er); nonblock($iw);
@@ -251,7 +266,7 @@ sub run_step {
                 my $fh = $open{$s};
                 next unless vec($rout, fileno($fh), 1);
                 my $n = sysread($fh, my $buf, 65536);
-                next if !defined $n && ($!{EAGAIN} || $!{EINTR});
+                next if !defined $n && retry();
                 if (!$n) { close $fh; delete $open{$s}; next; }
                 my $room = $limit - $sent{$s};
                 if ($n > $room) {
@@ -264,7 +279,7 @@ sub run_step {
             if ($iw_open && length $stdin_data && vec($wout, fileno($iw), 1)) {
                 my $n = syswrite($iw, $stdin_data);
                 if (defined $n) { substr($stdin_data, 0, $n, ''); $waiting = 0; }
-                elsif (!$!{EAGAIN}) { close $iw; $iw_open = 0; $stdin_data = ''; }
+                elsif ($! != $EAGAIN) { close $iw; $iw_open = 0; $stdin_data = ''; }
             }
         }
         if ($iw_open && $stdin_eof && !length $stdin_data) { close $iw; $iw_open = 0; }
@@ -301,8 +316,8 @@ sub run_step {
     my $wall = int(((defined $exited_at ? $exited_at : now()) - $t0) * 1000);
     my ($code, $sig) = ('', '');
     if (defined $status) {
-        if (POSIX::WIFEXITED($status)) { $code = POSIX::WEXITSTATUS($status); }
-        elsif (POSIX::WIFSIGNALED($status)) { $sig = signame(POSIX::WTERMSIG($status)); $code = 128 + POSIX::WTERMSIG($status); }
+        if (exited($status)) { $code = ($status >> 8) & 0xff; }
+        elsif (($status & 0x7f) != 0x7f) { $sig = signame($status & 0x7f); $code = 128 + ($status & 0x7f); }
     }
     my $cpu = defined $ru ? int(($ru->[0] + $ru->[2]) * 1000 + ($ru->[1] + $ru->[3]) / 1000) : 0;
     if ($cfg{fresh}) {
@@ -317,7 +332,7 @@ sub run_step {
     out($kind eq 'r' ? 'r' : 'k', join('', map { "$_->[0]=$_->[1]\n" } (
         [exit => $code], [signal => $sig], [wall => $wall], [cpu => $cpu], [rss => (defined $ru ? $ru->[4] : 0)],
         [oom => $oom], [reason => $reason], [outTrunc => $trunc{out}], [errTrunc => $trunc{err}])));
-    return (defined $status && POSIX::WIFEXITED($status) && POSIX::WEXITSTATUS($status) == 0 && !$reason && !$oom);
+    return (defined $status && exited($status) && (($status >> 8) & 0xff) == 0 && !$reason && !$oom);
 }
 
 # Setup: read frames until S, write the files, then the steps.
