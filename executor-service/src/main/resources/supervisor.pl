@@ -12,8 +12,8 @@
 # Why a supervisor: it times the program and its children precisely, kills the whole process group on a
 # limit, forwards stdin EOF (docker-java never half-closes a non-TTY attach), reads OOM kills from the
 # cgroup, and sees a program blocked reading stdin from /proc without a Docker round trip.
-# No module beyond strict and warnings: POSIX, Fcntl and Errno (which %! loads) took 10 ms of CPU of every sandbox's
-# start, a twentieth of a run's whole cost when the host is busy. Their few constants and calls are numbers and
+# No module beyond strict and warnings: loading POSIX, Fcntl and Errno (which %! loads) took 6 ms of CPU at every
+# sandbox's start, more than the rest of the supervisor's start (4 ms). Their few constants and calls are numbers and
 # syscalls here, per architecture, read from the perl binary's own ELF header (e_machine; uname needs POSIX).
 use strict;
 use warnings;
