@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
 
 /**
  * How many bytes each of this instance's workspace volumes holds, as the Docker engine counts them (`GET /system/df`,
@@ -25,6 +26,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  */
 @ApplicationScoped
 public class WorkspaceUsage {
+    private static final Logger LOG = Logger.getLogger(WorkspaceUsage.class);
     private final SandboxHosts hosts;
     private final ObjectMapper json;
     private final SessionConfig config;
@@ -70,7 +72,13 @@ public class WorkspaceUsage {
             }
             Map<String, Long> counted = workspaceSizes(((DockerClientImpl) hosts.client(host)).getHttpClient());
             long took = System.nanoTime() - start;
-            counts.put(host, new Count(counted, start + took * Math.max(1, config.session().diskCheckPacing())));
+            long pause = took * Math.max(1, config.session().diskCheckPacing());
+            if (took > config.session().diskCheckInterval().toNanos()) {
+                // Limits are enforced that much later: worth an operator's eye (an engine before API 1.42, a cold cache).
+                LOG.infof("the disk usage count of host %s took %d ms; its next in %d ms", host, took / 1_000_000,
+                        pause / 1_000_000);
+            }
+            counts.put(host, new Count(counted, start + pause));
             sizes.putAll(counted);
         }
         return sizes;
